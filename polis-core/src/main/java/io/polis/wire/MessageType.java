@@ -1,0 +1,70 @@
+package io.polis.wire;
+
+import java.util.Optional;
+
+/**
+ * The one-byte type code in every frame's envelope.
+ *
+ * <p>Codes are grouped by family so a frame dump reads at a glance: 0x01-0x0F handshake, 0x10-0x1F
+ * connection control, 0x20 and up protocol messages. A code, once released, is never reused.
+ */
+public enum MessageType {
+  /** {@link Hello}. */
+  HELLO(0x01),
+  /** {@link Welcome}. */
+  WELCOME(0x02),
+  /** {@link AuthProof}. */
+  AUTH_PROOF(0x03),
+  /** {@link Accepted}. */
+  ACCEPTED(0x04),
+  /** {@link Reject}. */
+  REJECT(0x05),
+  /** {@link Heartbeat}. */
+  HEARTBEAT(0x10),
+  /** {@link Goodbye}. */
+  GOODBYE(0x11),
+  /** {@link DataMessage}. */
+  DATA(0x20);
+
+  private static final MessageType[] BY_CODE = new MessageType[256];
+
+  static {
+    for (MessageType type : values()) {
+      BY_CODE[type.code] = type;
+    }
+  }
+
+  private final int code;
+
+  MessageType(int code) {
+    this.code = code;
+  }
+
+  /**
+   * Returns the code written in the envelope.
+   *
+   * @return a value from 1 to 255
+   */
+  public int code() {
+    return code;
+  }
+
+  /**
+   * Finds the type with the given code.
+   *
+   * @param code an unsigned byte read from the wire
+   * @return the type, or empty when no type has that code
+   */
+  public static Optional<MessageType> fromCode(int code) {
+    return code >= 0 && code < BY_CODE.length ? Optional.ofNullable(BY_CODE[code]) : Optional.empty();
+  }
+
+  /**
+   * Tells whether this type is part of the connection handshake.
+   *
+   * @return true for the handshake family
+   */
+  public boolean isHandshake() {
+    return code < 0x10;
+  }
+}

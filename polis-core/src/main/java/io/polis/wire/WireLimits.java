@@ -1,0 +1,62 @@
+package io.polis.wire;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * Fixed caps on what a message may contain. Decoders check every length and count against these caps
+ * and against the bytes left in the frame before allocating anything.
+ */
+public final class WireLimits {
+
+  /** Bytes of a handshake nonce. */
+  public static final int NONCE_BYTES = 32;
+
+  /** Bytes of an HMAC-SHA256 proof (a proof is this long or empty). */
+  public static final int PROOF_BYTES = 32;
+
+  /** Longest cluster name, in bytes of UTF-8. */
+  public static final int MAX_CLUSTER_NAME_BYTES = 255;
+
+  /** Longest channel name of a {@link DataMessage}, in bytes of UTF-8. */
+  public static final int MAX_CHANNEL_BYTES = 1024;
+
+  /** Longest detail sentence of a {@link Reject}, in bytes of UTF-8. */
+  public static final int MAX_REJECT_DETAIL_BYTES = 1024;
+
+  /** Longest host name in an address, in bytes of UTF-8. */
+  public static final int MAX_HOST_BYTES = 253;
+
+  private WireLimits() {}
+
+  static void checkClusterName(String clusterName) {
+    checkUtf8Length("cluster name", clusterName, MAX_CLUSTER_NAME_BYTES);
+    if (clusterName.isBlank()) {
+      throw new IllegalArgumentException("cluster name must not be blank");
+    }
+  }
+
+  static void checkUtf8Length(String field, String value, int maxBytes) {
+    Objects.requireNonNull(value, field);
+    // A char encodes to at most 3 bytes, so short strings skip the encoding.
+    if (value.length() * 3 > maxBytes && value.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+      throw new IllegalArgumentException(field + " is longer than " + maxBytes + " bytes of UTF-8");
+    }
+  }
+
+  static byte[] checkNonce(byte[] nonce) {
+    Objects.requireNonNull(nonce, "nonce");
+    if (nonce.length != NONCE_BYTES) {
+      throw new IllegalArgumentException("nonce must be " + NONCE_BYTES + " bytes, not " + nonce.length);
+    }
+    return nonce;
+  }
+
+  static byte[] checkProof(byte[] proof) {
+    Objects.requireNonNull(proof, "proof");
+    if (proof.length != 0 && proof.length != PROOF_BYTES) {
+      throw new IllegalArgumentException("proof must be empty or " + PROOF_BYTES + " bytes, not " + proof.length);
+    }
+    return proof;
+  }
+}
