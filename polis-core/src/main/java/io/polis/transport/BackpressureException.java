@@ -14,10 +14,10 @@ public final class BackpressureException extends TransportException {
    * Creates the exception.
    *
    * @param peer the slow peer
-   * @param pendingBytes bytes already waiting to be written to it
+   * @param backlog what already waits for the peer, e.g. "4194304 bytes"
    */
-  public BackpressureException(Address peer, long pendingBytes) {
-    super(peer, "peer " + peer + " is not keeping up: " + pendingBytes
-        + " bytes already wait to be written; message not sent", null);
+  public BackpressureException(Address peer, String backlog) {
+    super(peer, "peer " + peer + " is not keeping up: " + backlog
+        + " already wait to be sent; message not sent", null);
   }
 }

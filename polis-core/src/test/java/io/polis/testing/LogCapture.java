@@ -1,0 +1,84 @@
+package io.polis.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Captures log lines of the {@code io.polis} loggers so tests can assert that a reason was logged.
+ * Use in try-with-resources, or start in {@code @BeforeEach} and close in {@code @AfterEach}.
+ */
+public final class LogCapture implements AutoCloseable {
+
+  private final Logger logger = (Logger) LoggerFactory.getLogger("io.polis");
+  private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
+  private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+    @Override
+    protected void append(ILoggingEvent event) {
+      events.add(event);
+    }
+  };
+
+  /** Starts capturing. */
+  public LogCapture() {
+    appender.setName("log-capture-" + System.identityHashCode(this));
+    appender.start();
+    logger.addAppender(appender);
+  }
+
+  /** @return every captured line at WARN or above, formatted */
+  public List<String> warnings() {
+    return events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+        .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+  }
+
+  /** @return every captured line, formatted */
+  public List<String> lines() {
+    return events.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+  }
+
+  /**
+   * Waits until a line at WARN or above contains every given fragment.
+   *
+   * @param fragments the texts the line must contain
+   * @return the line
+   */
+  public String awaitWarning(String... fragments) {
+    return await().atMost(Duration.ofSeconds(10)).until(() -> warnings().stream()
+        .filter(line -> containsAll(line, fragments)).findFirst().orElse(null), line -> line != null);
+  }
+
+  /**
+   * Waits until any line contains every given fragment.
+   *
+   * @param fragments the texts the line must contain
+   * @return the line
+   */
+  public String awaitLine(String... fragments) {
+    return await().atMost(Duration.ofSeconds(10)).until(() -> lines().stream()
+        .filter(line -> containsAll(line, fragments)).findFirst().orElse(null), line -> line != null);
+  }
+
+  private static boolean containsAll(String line, String... fragments) {
+    for (String fragment : fragments) {
+      if (!line.contains(fragment)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    logger.detachAppender(appender);
+    appender.stop();
+  }
+}
