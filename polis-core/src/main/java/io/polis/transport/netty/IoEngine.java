@@ -29,7 +29,8 @@ record IoEngine(
     Class<? extends SocketChannel> socketChannel) {
 
   static IoEngine create(int threads, String threadPrefix) {
-    DefaultThreadFactory threadFactory = new DefaultThreadFactory(threadPrefix, true);
+    // Non-daemon, like any server's: a running member keeps its JVM alive until it is shut down.
+    DefaultThreadFactory threadFactory = new DefaultThreadFactory(threadPrefix, false);
     if (epollAvailable()) {
       IoHandlerFactory factory = EpollIoHandler.newFactory();
       return new IoEngine("epoll", new MultiThreadIoEventLoopGroup(threads, threadFactory, factory),
