@@ -24,7 +24,17 @@ public enum MessageType {
   /** {@link Goodbye}. */
   GOODBYE(0x11),
   /** {@link DataMessage}. */
-  DATA(0x20);
+  DATA(0x20),
+  /** {@link Ping}. */
+  PING(0x30),
+  /** {@link Ack}. */
+  ACK(0x31),
+  /** {@link Nack}. */
+  NACK(0x32),
+  /** {@link PingReq}. */
+  PING_REQ(0x33),
+  /** {@link PushPull}. */
+  PUSH_PULL(0x34);
 
   private static final MessageType[] BY_CODE = new MessageType[256];
 

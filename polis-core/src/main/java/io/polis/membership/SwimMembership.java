@@ -1,0 +1,362 @@
+package io.polis.membership;
+
+import io.polis.node.Address;
+import io.polis.node.MemberId;
+import io.polis.time.Clock;
+import io.polis.time.Scheduler;
+import io.polis.transport.PeerInfo;
+import io.polis.transport.Transport;
+import io.polis.wire.Ack;
+import io.polis.wire.MemberUpdate;
+import io.polis.wire.Nack;
+import io.polis.wire.PeerMessage;
+import io.polis.wire.Ping;
+import io.polis.wire.PingReq;
+import io.polis.wire.PushPull;
+import io.polis.wire.SwimMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SWIM membership engine with the Lifeguard refinements. Every state change happens on the
+ * {@link Scheduler}'s thread: inbound messages and API calls hop onto it, timers run on it. Reads are
+ * served from an immutable snapshot republished after each change.
+ *
+ * <p>The owner starts the transport and routes {@link SwimMessage}s to {@link #onMessage}; then calls
+ * {@link #start()}.
+ */
+public final class SwimMembership implements ClusterMembership {
+
+  private static final Logger log = LoggerFactory.getLogger(SwimMembership.class);
+
+  final MembershipConfig config;
+  final Transport transport;
+  final Clock clock;
+  final Scheduler scheduler;
+  final RandomGenerator random;
+  final MemberTable table;
+  final LocalHealth health;
+  final String node;
+
+  private final Dissemination dissemination;
+  private final EventDispatcher events;
+  private final Map<MemberId, Suspicion> suspicions = new HashMap<>();
+  private final Prober prober;
+  private final Joiner joiner;
+  private volatile Map<MemberId, Member> view;
+  private boolean running;
+  private boolean left;
+
+  /**
+   * Creates the engine; nothing happens until {@link #start()}.
+   *
+   * @param config the settings
+   * @param transport a started transport, used to send; inbound messages arrive through {@link #onMessage}
+   * @param clock the clock
+   * @param scheduler the one thread this engine runs on
+   * @param random the source of every random choice (seeded in the simulator)
+   * @param eventExecutor runs listener callbacks one at a time, in order
+   */
+  public SwimMembership(MembershipConfig config, Transport transport, Clock clock, Scheduler scheduler,
+      RandomGenerator random, Executor eventExecutor) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.transport = Objects.requireNonNull(transport, "transport");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.random = Objects.requireNonNull(random, "random");
+    this.node = transport.localId().shortForm();
+    this.table = new MemberTable(transport.localId(), transport.localAddress(), config.metadata(), clock.nanos());
+    this.health = new LocalHealth(config.maxLocalHealth());
+    this.dissemination = new Dissemination(config.retransmitMultiplier());
+    this.events = new EventDispatcher(eventExecutor);
+    this.prober = new Prober(this);
+    this.joiner = new Joiner(this);
+    this.view = Map.of(transport.localId(), table.local().snapshot());
+  }
+
+  /**
+   * Starts probing, gossiping and joining through the seeds.
+   *
+   * @return a future that completes once the engine runs (joining continues in the background)
+   */
+  public CompletableFuture<Void> start() {
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    scheduler.execute(() -> {
+      if (!running && !left) {
+        running = true;
+        log.info("{} membership started at {} (probe every {}, seeds {})", node, table.local().address,
+            config.probeInterval(), safeSeeds());
+        prober.start();
+        joiner.start();
+      }
+      started.complete(null);
+    });
+    return started;
+  }
+
+  /**
+   * Stops every timer without announcing anything, as a crash would. Use {@link #leave()} first for a
+   * graceful departure.
+   */
+  public void stop() {
+    scheduler.execute(() -> running = false);
+  }
+
+  /**
+   * Accepts a message from the transport; safe to call from a transport thread.
+   *
+   * @param from the authenticated sender
+   * @param message the message
+   */
+  public void onMessage(PeerInfo from, SwimMessage message) {
+    scheduler.execute(() -> {
+      if (running) {
+        handle(from, message);
+        publishView();
+      }
+    });
+  }
+
+  private void handle(PeerInfo from, SwimMessage message) {
+    boolean fromPushPull = message instanceof PushPull;
+    for (MemberUpdate u : message.updates()) {
+      apply(fromPushPull ? softenDeath(u, from.memberId()) : u);
+    }
+    if (message instanceof Ping ping) {
+      if (ping.target().equals(table.local().id)) {
+        send(from.advertisedAddress(), new Ack(ping.seq(), table.local().id, piggyback()));
+      }
+    } else if (message instanceof Ack ack) {
+      prober.onAck(ack);
+    } else if (message instanceof Nack nack) {
+      prober.onNack(nack);
+    } else if (message instanceof PingReq req) {
+      prober.relay(from, req);
+    } else if (message instanceof PushPull pushPull && !pushPull.reply()) {
+      send(from.advertisedAddress(), new PushPull(true, false, fullState()));
+    }
+  }
+
+  /**
+   * A full-state exchange may carry an old verdict from the other side of a healed partition; a death
+   * claim from it only makes the member suspect here, which gives a live member time to refute.
+   */
+  private MemberUpdate softenDeath(MemberUpdate u, MemberId source) {
+    return u.status() == MemberUpdate.Status.DEAD
+        ? new MemberUpdate(MemberUpdate.Status.SUSPECT, u.member(), u.address(), u.incarnation(), u.metadata(), source)
+        : u;
+  }
+
+  /** Applies one update and everything it entails: gossip, events, suspicion timers, refutation. */
+  void apply(MemberUpdate update) {
+    long now = clock.nanos();
+    MemberTable.Applied applied = table.apply(update, now);
+    handleApplied(applied, update);
+    if (applied.event() instanceof MembershipEvent.Joined joined) {
+      MemberRecord newcomer = table.get(joined.member().id());
+      if (newcomer != null) {
+        for (MemberTable.Applied replaced : table.replaceSameAddress(newcomer, now)) {
+          handleApplied(replaced, replaced.gossip());
+        }
+      }
+    }
+  }
+
+  private void handleApplied(MemberTable.Applied applied, MemberUpdate update) {
+    if (applied.gossip() != null) {
+      dissemination.enqueue(applied.gossip());
+    }
+    if (applied.refuted()) {
+      health.apply(1);
+      log.warn("{} was {} by {} at incarnation {}; refuted with incarnation {}", node,
+          update.status() == MemberUpdate.Status.SUSPECT ? "suspected" : "declared down",
+          update.source().shortForm(), update.incarnation(), table.local().incarnation);
+    }
+    if (applied.suspect()) {
+      MemberRecord r = table.get(update.member());
+      if (r != null) {
+        suspect(r, update.source());
+      }
+    }
+    MembershipEvent event = applied.event();
+    if (event != null) {
+      logEvent(event, update);
+      events.publish(event);
+    }
+  }
+
+  private void logEvent(MembershipEvent event, MemberUpdate cause) {
+    Member m = event.member();
+    if (event instanceof MembershipEvent.Down) {
+      log.warn("{} member {} is down (declared by {})", node, m, cause.source().shortForm());
+    } else if (event instanceof MembershipEvent.Suspected) {
+      log.info("{} member {} is suspect (reported by {})", node, m, cause.source().shortForm());
+    } else if (event instanceof MembershipEvent.MetadataUpdated) {
+      log.debug("{} member {} updated its metadata", node, m);
+    } else {
+      log.info("{} member {} {}", node, m, event instanceof MembershipEvent.Joined ? "joined"
+          : event instanceof MembershipEvent.Left ? "left" : "refuted its suspicion");
+    }
+  }
+
+  /** Starts a suspicion timer for a member, or counts a further, independent accusation. */
+  private void suspect(MemberRecord r, MemberId accuser) {
+    Suspicion s = suspicions.get(r.id);
+    if (s == null || s.incarnation() != r.incarnation) {
+      int n = table.liveCount();
+      long min = (long) (config.suspicionMultiplier() * Math.max(1.0, Math.log10(n))
+          * config.probeInterval().toNanos());
+      int expected = Math.max(0, Math.min(config.indirectProbes(), n - 2));
+      s = new Suspicion(r.incarnation, accuser, clock.nanos(), min, min * config.suspicionMaxMultiplier(), expected);
+      suspicions.put(r.id, s);
+    } else if (!s.confirm(accuser)) {
+      return;
+    }
+    scheduleSuspicionCheck(r.id, s.deadlineNanos());
+  }
+
+  private void scheduleSuspicionCheck(MemberId id, long deadline) {
+    scheduler.schedule(Duration.ofNanos(Math.max(0, deadline - clock.nanos())), () -> {
+      if (running) {
+        checkSuspicion(id);
+        publishView();
+      }
+    });
+  }
+
+  private void checkSuspicion(MemberId id) {
+    Suspicion s = suspicions.get(id);
+    MemberRecord r = table.get(id);
+    if (s == null || r == null || r.state != MemberState.SUSPECT || r.incarnation != s.incarnation()) {
+      suspicions.remove(id);
+      return;
+    }
+    if (clock.nanos() < s.deadlineNanos()) {
+      return; // an earlier check; the one scheduled for the current deadline follows
+    }
+    suspicions.remove(id);
+    apply(new MemberUpdate(MemberUpdate.Status.DEAD, r.id, r.address, r.incarnation, r.metadata, table.local().id));
+  }
+
+  /** Called by the prober when a probe got no ack, directly or indirectly. */
+  void probeFailed(MemberRecord target) {
+    apply(new MemberUpdate(MemberUpdate.Status.SUSPECT, target.id, target.address, target.incarnation,
+        target.metadata, table.local().id));
+  }
+
+  List<MemberUpdate> piggyback() {
+    return dissemination.take(config.maxPiggyback(), table.liveCount());
+  }
+
+  List<MemberUpdate> fullState() {
+    List<MemberUpdate> state = new ArrayList<>();
+    for (MemberRecord r : table.all()) {
+      state.add(r.toUpdate(table.local().id));
+    }
+    return state;
+  }
+
+  void send(Address to, PeerMessage message) {
+    transport.send(to, message).whenComplete((v, e) -> {
+      if (e != null && log.isTraceEnabled()) {
+        log.trace("{} could not send {} to {}: {}", node, message.type(), to, e.getMessage());
+      }
+    });
+  }
+
+  boolean running() {
+    return running;
+  }
+
+  List<Address> safeSeeds() {
+    try {
+      return config.seeds().seeds();
+    } catch (RuntimeException e) {
+      log.warn("{} seed provider failed: {}", node, e.toString());
+      return List.of();
+    }
+  }
+
+  void publishView() {
+    Map<MemberId, Member> next = new HashMap<>();
+    for (MemberRecord r : table.all()) {
+      next.put(r.id, r.snapshot());
+    }
+    view = Map.copyOf(next);
+  }
+
+  /** @return the current Lifeguard local-health score (0 = healthy) */
+  public int localHealth() {
+    return health.score();
+  }
+
+  @Override
+  public Member local() {
+    return Objects.requireNonNull(view.get(table.local().id));
+  }
+
+  @Override
+  public Collection<Member> members() {
+    return view.values().stream().filter(m -> m.state().isLive()).toList();
+  }
+
+  @Override
+  public Optional<Member> member(MemberId id) {
+    return Optional.ofNullable(view.get(id));
+  }
+
+  @Override
+  public CompletableFuture<Void> updateMetadata(Map<String, String> metadata) {
+    Map<String, String> checked = MemberUpdate.checkMetadata(metadata);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    scheduler.execute(() -> {
+      dissemination.enqueue(table.bumpLocal(checked));
+      publishView();
+      done.complete(null);
+    });
+    return done;
+  }
+
+  @Override
+  public CompletableFuture<Void> leave() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    scheduler.execute(() -> {
+      if (left) {
+        done.complete(null);
+        return;
+      }
+      left = true;
+      running = false;
+      MemberUpdate leaving = table.leaveLocal(clock.nanos());
+      List<CompletableFuture<Void>> sends = new ArrayList<>();
+      for (MemberRecord peer : table.livePeers()) {
+        sends.add(transport.send(peer.address, new PushPull(true, false, List.of(leaving))));
+      }
+      publishView();
+      log.info("{} left the cluster, told {} members", node, sends.size());
+      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).handle((v, e) -> done.complete(null));
+    });
+    return done;
+  }
+
+  @Override
+  public void addListener(MembershipListener listener) {
+    events.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void removeListener(MembershipListener listener) {
+    events.remove(listener);
+  }
+}
