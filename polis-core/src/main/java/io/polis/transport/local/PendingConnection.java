@@ -43,7 +43,8 @@ final class PendingConnection {
    */
   CompletableFuture<Void> enqueue(byte[] frame) {
     if (queued.size() >= maxQueued) {
-      return CompletableFuture.failedFuture(new BackpressureException(address, queuedBytes));
+      return CompletableFuture.failedFuture(new BackpressureException(address,
+          queued.size() + " messages (" + queuedBytes + " bytes) queued while connecting"));
     }
     Queued entry = new Queued(frame, new CompletableFuture<>());
     queued.add(entry);
