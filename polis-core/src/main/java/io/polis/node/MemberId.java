@@ -29,6 +29,18 @@ public record MemberId(UUID value) implements Comparable<MemberId> {
   }
 
   /**
+   * Returns a member id drawn from the given generator, so that a seeded simulation is reproducible.
+   *
+   * @param random the source of the id's bits
+   * @return a version-4 (random) UUID id
+   */
+  public static MemberId random(java.util.random.RandomGenerator random) {
+    long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new MemberId(new UUID(msb, lsb));
+  }
+
+  /**
    * Parses the canonical UUID form produced by {@link #toString()}.
    *
    * @param text a UUID string such as {@code 3f2c...-...}

@@ -14,7 +14,10 @@ import java.util.concurrent.CompletableFuture;
  *   <li>No method blocks and none throws for a network condition: outcomes arrive through the returned
  *       futures, failed with a {@link TransportException} subclass that says what happened.
  *   <li>Messages sent to one address arrive in the order they were sent, or not at all; a transport may
- *       lose messages when a connection breaks. Protocols above resend what matters.
+ *       lose messages when a connection breaks. Protocols above resend what matters, and must tolerate
+ *       a message arriving twice (the in-memory transport duplicates on purpose when told to).
+ *   <li>{@link #connect} and {@link #send} before {@link #start} fail with {@link IllegalStateException};
+ *       a failed bind fails the future returned by {@link #start}.
  *   <li>Connections are made lazily, one outbound connection per peer address, and each is
  *       authenticated by a handshake before any message is read from it.
  *   <li>Inbound messages are handed to the {@link InboundHandler} on a transport thread, in arrival order
