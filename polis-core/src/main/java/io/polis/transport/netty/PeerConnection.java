@@ -93,8 +93,11 @@ final class PeerConnection {
         if (backingOff != null) {
           return CompletableFuture.failedFuture(backingOff);
         }
+        // Queue first: the handshake may end before startConnecting returns (its callbacks then run on
+        // this thread), and what it finds in the queue is all it will ever send or fail.
+        CompletableFuture<Void> queued = enqueue(message);
         startConnecting();
-        return enqueue(message);
+        return queued;
       case CONNECTING:
       default:
         return enqueue(message);

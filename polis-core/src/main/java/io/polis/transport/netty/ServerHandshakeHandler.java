@@ -50,9 +50,8 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
   private void onDeadline(ChannelHandlerContext ctx) {
     if (stage != Stage.DONE && ctx.channel().isActive()) {
-      log.warn("{} closed connection from {}: handshake not completed within {} (stage {})", context.node,
-          ctx.channel().remoteAddress(), context.config.handshakeTimeout(), stage);
-      ctx.close();
+      refuseSilently(ctx, "handshake not completed within " + context.config.handshakeTimeout() + " (stage "
+          + stage + ")");
     }
   }
 
@@ -72,6 +71,8 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof Reject reject) {
           log.warn("{} connection from {} refused by the peer ({}): {}", context.node, ctx.channel().remoteAddress(),
               reject.reason(), reject.detail());
+          stage = Stage.DONE;
+          cancelDeadline();
           ctx.close();
         } else {
           refuseSilently(ctx, "sent " + describe(msg) + " instead of its authentication proof");
@@ -168,9 +169,18 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     cancelDeadline();
-    if (stage != Stage.DONE) {
-      log.debug("{} connection from {} closed by the peer during the handshake (stage {})", context.node,
-          ctx.channel().remoteAddress(), stage);
+    if (stage != Stage.DONE && !context.closing()) {
+      // This node marks the handshake DONE whenever it closes the connection itself: the peer ended it.
+      FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+      String cut = decoder == null ? null : decoder.incompleteFrame();
+      if (cut != null) {
+        // Bytes then silence is not a port probe; a peer that gives up mid-frame is worth a look.
+        log.warn("{} connection from {} closed by the peer in the middle of a frame during the handshake: {} "
+            + "(stage {})", context.node, ctx.channel().remoteAddress(), cut, stage);
+      } else {
+        log.debug("{} connection from {} closed by the peer during the handshake (stage {})", context.node,
+            ctx.channel().remoteAddress(), stage);
+      }
     }
     ctx.fireChannelInactive();
   }
