@@ -72,6 +72,8 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof Reject reject) {
           log.warn("{} connection from {} refused by the peer ({}): {}", context.node, ctx.channel().remoteAddress(),
               reject.reason(), reject.detail());
+          stage = Stage.DONE;
+          cancelDeadline();
           ctx.close();
         } else {
           refuseSilently(ctx, "sent " + describe(msg) + " instead of its authentication proof");
@@ -168,7 +170,15 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     cancelDeadline();
-    if (stage != Stage.DONE) {
+    Hello h = hello;
+    if (stage == Stage.AWAIT_PROOF && h != null) {
+      // The peer read our Welcome and left without a proof and without a Reject. A Polis client does that
+      // only when our proof fails its check (another secret, or a secret on one side only), so say so here
+      // too: the operator of this node would otherwise see nothing.
+      log.warn("{} connection from {}@{} ({}) closed by the peer without its authentication proof: authentication"
+              + " failed on the peer's side, most likely (is the cluster secret set, and the same, on both?)",
+          context.node, h.memberId().shortForm(), h.advertisedAddress(), ctx.channel().remoteAddress());
+    } else if (stage != Stage.DONE) {
       log.debug("{} connection from {} closed by the peer during the handshake (stage {})", context.node,
           ctx.channel().remoteAddress(), stage);
     }
