@@ -13,12 +13,12 @@ import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures log lines of the {@code io.polis} loggers so tests can assert that a reason was logged.
+ * Captures log lines of the {@code io.polis} loggers (or others) so tests can assert that a reason was logged.
  * Use in try-with-resources, or start in {@code @BeforeEach} and close in {@code @AfterEach}.
  */
 public final class LogCapture implements AutoCloseable {
 
-  private final Logger logger = (Logger) LoggerFactory.getLogger("io.polis");
+  private final Logger logger;
   private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
   private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
     @Override
@@ -27,8 +27,18 @@ public final class LogCapture implements AutoCloseable {
     }
   };
 
-  /** Starts capturing. */
+  /** Starts capturing the {@code io.polis} loggers. */
   public LogCapture() {
+    this("io.polis");
+  }
+
+  /**
+   * Starts capturing the given logger and those below it, for example {@code io.netty}.
+   *
+   * @param loggerName the logger's name
+   */
+  public LogCapture(String loggerName) {
+    logger = (Logger) LoggerFactory.getLogger(loggerName);
     appender.setName("log-capture-" + System.identityHashCode(this));
     appender.start();
     logger.addAppender(appender);

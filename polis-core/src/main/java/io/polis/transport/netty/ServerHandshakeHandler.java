@@ -142,7 +142,9 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (stage == Stage.DONE) {
-      ctx.fireExceptionCaught(cause);
+      // Only after a refusal (on success this handler has replaced itself): the channel is already closing
+      // and the refusal was logged; do not let Netty's pipeline tail log this one as unhandled.
+      log.debug("{} after refusing {}: {}", context.node, ctx.channel().remoteAddress(), Failures.describe(cause));
       return;
     }
     UnsupportedVersionException version = Failures.unsupportedVersion(cause);

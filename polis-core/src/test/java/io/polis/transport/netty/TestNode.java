@@ -93,13 +93,22 @@ final class TestNode implements AutoCloseable {
    * @throws AssertionError if it succeeds or has not completed within 10 s
    */
   static Throwable failureOf(CompletableFuture<?> future) throws InterruptedException {
+    return failureOf(future, Duration.ofSeconds(10));
+  }
+
+  /**
+   * Waits at most the given time for a future that must fail and returns why, unwrapped.
+   *
+   * @throws AssertionError if it succeeds or has not completed in time
+   */
+  static Throwable failureOf(CompletableFuture<?> future, Duration within) throws InterruptedException {
     try {
-      Object value = future.get(10, TimeUnit.SECONDS);
+      Object value = future.get(within.toNanos(), TimeUnit.NANOSECONDS);
       throw new AssertionError("expected a failure but the future completed with " + value);
     } catch (ExecutionException e) {
       return e.getCause();
     } catch (TimeoutException e) {
-      throw new AssertionError("the future neither failed nor completed within 10 s", e);
+      throw new AssertionError("the future neither failed nor completed within " + within, e);
     }
   }
 
