@@ -93,8 +93,11 @@ final class PeerConnection {
         if (backingOff != null) {
           return CompletableFuture.failedFuture(backingOff);
         }
+        // Queue first: a dial that fails at once completes the handshake, and fails the queue, inside
+        // startConnecting(); a message queued after that would wait forever.
+        CompletableFuture<Void> queued = enqueue(message);
         startConnecting();
-        return enqueue(message);
+        return queued;
       case CONNECTING:
       default:
         return enqueue(message);
