@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,12 +63,6 @@ final class RawPeer implements AutoCloseable {
   /** Sends one frame announcing the given protocol version. */
   void send(Message message, int version) throws IOException {
     out.write(frame(message, version));
-    out.flush();
-  }
-
-  /** Sends bytes as they are. */
-  void sendRaw(byte[] bytes) throws IOException {
-    out.write(bytes);
     out.flush();
   }
 
@@ -121,24 +116,8 @@ final class RawPeer implements AutoCloseable {
     return frames;
   }
 
-  /**
-   * Reads whatever raw bytes arrive first (at most the buffer), for looking at what is on the wire.
-   *
-   * @return the bytes, empty when the node closed without sending any
-   */
-  byte[] readSomeBytes(int max) throws IOException {
-    byte[] buffer = new byte[max];
-    int n = in.read(buffer);
-    if (n <= 0) {
-      return new byte[0];
-    }
-    byte[] bytes = new byte[n];
-    System.arraycopy(buffer, 0, bytes, 0, n);
-    return bytes;
-  }
-
   private static boolean isReset(SocketException e) {
-    String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
     return message.contains("reset");
   }
 
