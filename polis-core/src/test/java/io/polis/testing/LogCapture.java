@@ -66,8 +66,23 @@ public final class LogCapture implements AutoCloseable {
    * @return the line
    */
   public String awaitWarning(String... fragments) {
-    return await().atMost(Duration.ofSeconds(10)).until(() -> warnings().stream()
-        .filter(line -> containsAll(line, fragments)).findFirst().orElse(null), line -> line != null);
+    return await("a WARN line containing " + List.of(fragments)).atMost(Duration.ofSeconds(10))
+        .until(() -> warnings().stream().filter(line -> containsAll(line, fragments)).findFirst().orElse(null), line -> line != null);
+  }
+
+  /**
+   * Waits until a line at WARN or above starts with the given text and contains every given fragment.
+   * Polis log lines start with the logging node's short member id, so this tells which node logged.
+   *
+   * @param start the text the line must start with, usually {@code memberId.shortForm()}
+   * @param fragments the texts the line must contain
+   * @return the line
+   */
+  public String awaitWarningFrom(String start, String... fragments) {
+    return await("a WARN line starting with " + start + " containing " + List.of(fragments))
+        .atMost(Duration.ofSeconds(10)).until(() -> warnings().stream()
+        .filter(line -> line.startsWith(start) && containsAll(line, fragments)).findFirst().orElse(null),
+        line -> line != null);
   }
 
   /**
@@ -77,8 +92,19 @@ public final class LogCapture implements AutoCloseable {
    * @return the line
    */
   public String awaitLine(String... fragments) {
-    return await().atMost(Duration.ofSeconds(10)).until(() -> lines().stream()
+    return await("a line containing " + List.of(fragments)).atMost(Duration.ofSeconds(10))
+        .until(() -> lines().stream()
         .filter(line -> containsAll(line, fragments)).findFirst().orElse(null), line -> line != null);
+  }
+
+  /**
+   * Counts the lines at WARN or above that contain every given fragment.
+   *
+   * @param fragments the texts the line must contain
+   * @return how many such lines were captured so far
+   */
+  public long countWarnings(String... fragments) {
+    return warnings().stream().filter(line -> containsAll(line, fragments)).count();
   }
 
   private static boolean containsAll(String line, String... fragments) {
