@@ -279,7 +279,7 @@ public final class TransportConfig {
       return this;
     }
 
-    /** @param value largest frame in bytes (default 16 MiB) @return this builder */
+    /** @param value largest frame in bytes, at least 1024 (default 16 MiB) @return this builder */
     public Builder maxFrameBytes(int value) {
       maxFrameBytes = value;
       return this;
@@ -418,7 +418,10 @@ public final class TransportConfig {
           "clusterName must be at most 255 bytes of UTF-8");
       require(!bindHost.isBlank(), "bindHost must not be blank");
       require(port >= 0 && port <= 65535, "port must be 0..65535 but was " + port);
-      require(maxFrameBytes >= 1024, "maxFrameBytes must be at least 1024 but was " + maxFrameBytes);
+      // The upper bound keeps the length-prefixed frame (the decoder's limit) within an int.
+      require(maxFrameBytes >= 1024 && maxFrameBytes <= Integer.MAX_VALUE - Envelope.LENGTH_PREFIX_SIZE,
+          "maxFrameBytes must be 1024.." + (Integer.MAX_VALUE - Envelope.LENGTH_PREFIX_SIZE) + " but was "
+              + maxFrameBytes);
       require(secret == null || secret.length >= 16,
           "secret must be at least 16 bytes; a shorter one is easy to guess");
       requirePositive("handshakeTimeout", handshakeTimeout);
@@ -439,7 +442,8 @@ public final class TransportConfig {
       require(maxInboundConnections >= 1, "maxInboundConnections must be at least 1");
       require(ioThreads >= 0, "ioThreads must be 0 (automatic) or more");
       require(!shutdownTimeout.isNegative(), "shutdownTimeout must not be negative");
-      require(protocolVersion >= 0 && protocolVersion <= 255, "protocol version must fit in a byte");
+      require(protocolVersion >= 0 && protocolVersion <= 255,
+          "protocolVersionForTesting must be 0..255 (one byte) but was " + protocolVersion);
       return new TransportConfig(this);
     }
 

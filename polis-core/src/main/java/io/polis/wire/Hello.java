@@ -20,7 +20,7 @@ public record Hello(String clusterName, MemberId memberId, Address advertisedAdd
   public Hello {
     WireLimits.checkClusterName(clusterName);
     Objects.requireNonNull(memberId, "memberId");
-    Objects.requireNonNull(advertisedAddress, "advertisedAddress");
+    WireLimits.checkAddress("advertised address", advertisedAddress);
     nonce = WireLimits.checkNonce(nonce).clone();
   }
 

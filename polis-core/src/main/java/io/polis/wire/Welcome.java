@@ -22,7 +22,7 @@ public record Welcome(
   public Welcome {
     WireLimits.checkClusterName(clusterName);
     Objects.requireNonNull(memberId, "memberId");
-    Objects.requireNonNull(advertisedAddress, "advertisedAddress");
+    WireLimits.checkAddress("advertised address", advertisedAddress);
     nonce = WireLimits.checkNonce(nonce).clone();
     proof = WireLimits.checkProof(proof).clone();
   }

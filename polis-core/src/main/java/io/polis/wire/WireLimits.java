@@ -1,5 +1,6 @@
 package io.polis.wire;
 
+import io.polis.node.Address;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -38,10 +39,38 @@ public final class WireLimits {
 
   static void checkUtf8Length(String field, String value, int maxBytes) {
     Objects.requireNonNull(value, field);
-    // A char encodes to at most 3 bytes, so short strings skip the encoding.
-    if (value.length() * 3 > maxBytes && value.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+    // A char encodes to at most 3 bytes, so short strings skip the encoding. Long arithmetic: a string
+    // of over 715 million chars would overflow int and skip the check.
+    if ((long) value.length() * 3 > maxBytes && value.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
       throw new IllegalArgumentException(field + " is longer than " + maxBytes + " bytes of UTF-8");
     }
+    checkNoLoneSurrogate(field, value);
+  }
+
+  /**
+   * Refuses an unpaired surrogate: it has no UTF-8 form, and the encoder would silently send '?' in its
+   * place, so the peer would see another channel or cluster name than the one sent.
+   */
+  private static void checkNoLoneSurrogate(String field, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(
+            field + " has an unpaired surrogate at index " + i + ", which cannot be encoded as UTF-8");
+      }
+    }
+  }
+
+  /**
+   * Checks an address against the wire's host cap, which is in bytes of UTF-8: {@link Address} counts
+   * chars, so a non-ASCII host it accepts can be too long for the peer's decoder.
+   */
+  static Address checkAddress(String field, Address address) {
+    Objects.requireNonNull(address, field);
+    checkUtf8Length(field + " host", address.host(), MAX_HOST_BYTES);
+    return address;
   }
 
   static byte[] checkNonce(byte[] nonce) {

@@ -7,18 +7,20 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures log lines of the {@code io.polis} loggers so tests can assert that a reason was logged.
- * Use in try-with-resources, or start in {@code @BeforeEach} and close in {@code @AfterEach}.
+ * Captures log lines of the {@code io.polis} loggers (and optionally others, such as {@code io.netty})
+ * so tests can assert that a reason was logged. Use in try-with-resources, or start in
+ * {@code @BeforeEach} and close in {@code @AfterEach}.
  */
 public final class LogCapture implements AutoCloseable {
 
-  private final Logger logger = (Logger) LoggerFactory.getLogger("io.polis");
+  private final List<Logger> loggers;
   private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
   private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
     @Override
@@ -27,11 +29,23 @@ public final class LogCapture implements AutoCloseable {
     }
   };
 
-  /** Starts capturing. */
+  /** Starts capturing the {@code io.polis} loggers. */
   public LogCapture() {
+    this("io.polis");
+  }
+
+  /**
+   * Starts capturing the given loggers and their descendants, each at the level configured for it.
+   * Capturing {@code io.netty} too catches what Netty logs on Polis's behalf, such as an exception that
+   * no handler took care of.
+   *
+   * @param loggerNames the logger names, e.g. {@code "io.polis", "io.netty"}
+   */
+  public LogCapture(String... loggerNames) {
+    loggers = Arrays.stream(loggerNames).map(name -> (Logger) LoggerFactory.getLogger(name)).toList();
     appender.setName("log-capture-" + System.identityHashCode(this));
     appender.start();
-    logger.addAppender(appender);
+    loggers.forEach(logger -> logger.addAppender(appender));
   }
 
   /** @return every captured line at WARN or above, formatted */
@@ -52,8 +66,23 @@ public final class LogCapture implements AutoCloseable {
    * @return the line
    */
   public String awaitWarning(String... fragments) {
-    return await().atMost(Duration.ofSeconds(10)).until(() -> warnings().stream()
-        .filter(line -> containsAll(line, fragments)).findFirst().orElse(null), line -> line != null);
+    return await("a WARN line containing " + List.of(fragments)).atMost(Duration.ofSeconds(10))
+        .until(() -> warnings().stream().filter(line -> containsAll(line, fragments)).findFirst().orElse(null), line -> line != null);
+  }
+
+  /**
+   * Waits until a line at WARN or above starts with the given text and contains every given fragment.
+   * Polis log lines start with the logging node's short member id, so this tells which node logged.
+   *
+   * @param start the text the line must start with, usually {@code memberId.shortForm()}
+   * @param fragments the texts the line must contain
+   * @return the line
+   */
+  public String awaitWarningFrom(String start, String... fragments) {
+    return await("a WARN line starting with " + start + " containing " + List.of(fragments))
+        .atMost(Duration.ofSeconds(10)).until(() -> warnings().stream()
+        .filter(line -> line.startsWith(start) && containsAll(line, fragments)).findFirst().orElse(null),
+        line -> line != null);
   }
 
   /**
@@ -63,8 +92,19 @@ public final class LogCapture implements AutoCloseable {
    * @return the line
    */
   public String awaitLine(String... fragments) {
-    return await().atMost(Duration.ofSeconds(10)).until(() -> lines().stream()
+    return await("a line containing " + List.of(fragments)).atMost(Duration.ofSeconds(10))
+        .until(() -> lines().stream()
         .filter(line -> containsAll(line, fragments)).findFirst().orElse(null), line -> line != null);
+  }
+
+  /**
+   * Counts the lines at WARN or above that contain every given fragment.
+   *
+   * @param fragments the texts the line must contain
+   * @return how many such lines were captured so far
+   */
+  public long countWarnings(String... fragments) {
+    return warnings().stream().filter(line -> containsAll(line, fragments)).count();
   }
 
   private static boolean containsAll(String line, String... fragments) {
@@ -78,7 +118,7 @@ public final class LogCapture implements AutoCloseable {
 
   @Override
   public void close() {
-    logger.detachAppender(appender);
+    loggers.forEach(logger -> logger.detachAppender(appender));
     appender.stop();
   }
 }

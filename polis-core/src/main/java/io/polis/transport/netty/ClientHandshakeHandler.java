@@ -19,6 +19,7 @@ import io.polis.wire.RejectReason;
 import io.polis.wire.UnsupportedVersionException;
 import io.polis.wire.Welcome;
 import io.polis.wire.WireLimits;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -66,11 +67,18 @@ final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
           sendHello(ctx);
         } else {
           fail(ctx, new HandshakeRejectedException(target, RejectReason.AUTHENTICATION_FAILED,
-              "TLS handshake failed: " + Failures.describe(f.cause())), false);
+              "TLS handshake failed: " + describeTlsFailure(f.cause())), false);
         }
       });
     }
     ctx.fireChannelActive();
+  }
+
+  private static String describeTlsFailure(Throwable cause) {
+    // A peer without TLS takes our ClientHello for a malformed frame and closes without a word.
+    return cause instanceof ClosedChannelException
+        ? "the peer closed the connection during the TLS handshake (is TLS on at the peer?)"
+        : Failures.describe(cause);
   }
 
   private void sendHello(ChannelHandlerContext ctx) {
@@ -153,7 +161,9 @@ final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (stage == Stage.DONE) {
-      ctx.fireExceptionCaught(cause);
+      // Only after a failure (on success this handler has replaced itself): the channel is already closing
+      // and the failure was reported; do not let Netty's pipeline tail log this one as unhandled.
+      log.debug("{} after the failed handshake with {}: {}", context.node, target, Failures.describe(cause));
       return;
     }
     UnsupportedVersionException version = Failures.unsupportedVersion(cause);

@@ -117,17 +117,27 @@ public final class NettyTransport implements Transport {
           onBound(f.channel(), handler, io);
           started.complete(null);
         } else {
-          state.set(State.STOPPED);
           io.group().shutdownGracefully(0, 1, TimeUnit.SECONDS);
+          failedToStart();
           started.completeExceptionally(new IllegalStateException("cannot listen on " + config.bindHost() + ":"
               + config.port() + ": " + f.cause().getMessage(), f.cause()));
         }
       });
     } catch (RuntimeException e) {
-      state.set(State.STOPPED);
+      IoEngine io = engine;
+      if (io != null) {
+        io.group().shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      }
+      failedToStart();
       started.completeExceptionally(e);
     }
     return started;
+  }
+
+  /** A transport that never started is stopped: a later shutdown() or close() has nothing to wait for. */
+  private void failedToStart() {
+    state.set(State.STOPPED);
+    stopped.complete(null);
   }
 
   private void onBound(Channel channel, InboundHandler handler, IoEngine io) {

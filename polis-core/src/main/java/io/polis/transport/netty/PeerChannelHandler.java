@@ -37,6 +37,11 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closeReason != null) {
+      // Closed for cause, but frames read in the same batch (or decoded at the close) still arrive here:
+      // after a protocol violation nothing more from this peer is trusted or delivered.
+      return;
+    }
     if (msg instanceof PeerMessage message) {
       deliver(message);
     } else if (msg instanceof Goodbye) {

@@ -93,8 +93,11 @@ final class PeerConnection {
         if (backingOff != null) {
           return CompletableFuture.failedFuture(backingOff);
         }
+        // Queue first: the handshake may end (succeed, or fail at once on a dial error) inside
+        // startConnecting(), and what it finds in the queue then is all it will ever send or fail.
+        CompletableFuture<Void> queued = enqueue(message);
         startConnecting();
-        return enqueue(message);
+        return queued;
       case CONNECTING:
       default:
         return enqueue(message);

@@ -50,9 +50,8 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
   private void onDeadline(ChannelHandlerContext ctx) {
     if (stage != Stage.DONE && ctx.channel().isActive()) {
-      log.warn("{} closed connection from {}: handshake not completed within {} (stage {})", context.node,
-          ctx.channel().remoteAddress(), context.config.handshakeTimeout(), stage);
-      ctx.close();
+      refuseSilently(ctx, "handshake not completed within " + context.config.handshakeTimeout() + " (stage "
+          + stage + ")");
     }
   }
 
@@ -72,6 +71,8 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof Reject reject) {
           log.warn("{} connection from {} refused by the peer ({}): {}", context.node, ctx.channel().remoteAddress(),
               reject.reason(), reject.detail());
+          stage = Stage.DONE;
+          cancelDeadline();
           ctx.close();
         } else {
           refuseSilently(ctx, "sent " + describe(msg) + " instead of its authentication proof");
@@ -140,7 +141,9 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (stage == Stage.DONE) {
-      ctx.fireExceptionCaught(cause);
+      // Only after a refusal (on success this handler has replaced itself): the channel is already closing
+      // and the refusal was logged; do not let Netty's pipeline tail log this one as unhandled.
+      log.debug("{} after refusing {}: {}", context.node, ctx.channel().remoteAddress(), Failures.describe(cause));
       return;
     }
     UnsupportedVersionException version = Failures.unsupportedVersion(cause);
@@ -168,9 +171,26 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     cancelDeadline();
-    if (stage != Stage.DONE) {
-      log.debug("{} connection from {} closed by the peer during the handshake (stage {})", context.node,
-          ctx.channel().remoteAddress(), stage);
+    Hello h = hello;
+    if (stage == Stage.AWAIT_PROOF && h != null && !context.closing()) {
+      // The peer read our Welcome and left without a proof and without a Reject. A Polis client does that
+      // only when our proof fails its check (another secret, or a secret on one side only), so say so here
+      // too: the operator of this node would otherwise see nothing.
+      log.warn("{} connection from {}@{} ({}) closed by the peer without its authentication proof: authentication"
+              + " failed on the peer's side, most likely (is the cluster secret set, and the same, on both?)",
+          context.node, h.memberId().shortForm(), h.advertisedAddress(), ctx.channel().remoteAddress());
+    } else if (stage != Stage.DONE && !context.closing()) {
+      // This node marks the handshake DONE whenever it closes the connection itself: the peer ended it.
+      FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+      String cut = decoder == null ? null : decoder.incompleteFrame();
+      if (cut != null) {
+        // Bytes then silence is not a port probe; a peer that gives up mid-frame is worth a look.
+        log.warn("{} connection from {} closed by the peer in the middle of a frame during the handshake: {} "
+            + "(stage {})", context.node, ctx.channel().remoteAddress(), cut, stage);
+      } else {
+        log.debug("{} connection from {} closed by the peer during the handshake (stage {})", context.node,
+            ctx.channel().remoteAddress(), stage);
+      }
     }
     ctx.fireChannelInactive();
   }

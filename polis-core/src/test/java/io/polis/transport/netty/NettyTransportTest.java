@@ -117,6 +117,18 @@ class NettyTransportTest {
   }
 
   @Test
+  void aNodeThatCannotBindFailsToStartAndItsShutdownStillCompletes() throws Exception {
+    try (TestNode a = TestNode.start()) {
+      NettyTransport second = new NettyTransport(io.polis.transport.TransportConfig
+          .builder(io.polis.node.MemberId.random()).bindHost("127.0.0.1").port(a.address().port()).build());
+
+      assertThat(TestNode.failureOf(second.start((from, message) -> { })))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot listen on");
+      assertThat(second.shutdown()).succeedsWithin(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
   void heartbeatsKeepAnIdleConnectionOpen() throws Exception {
     var fast = (java.util.function.Consumer<io.polis.transport.TransportConfig.Builder>)
         c -> c.heartbeatInterval(Duration.ofMillis(50)).idleTimeout(Duration.ofMillis(200));
