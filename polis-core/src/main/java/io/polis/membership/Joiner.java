@@ -56,6 +56,13 @@ final class Joiner {
       MemberRecord peer = peers.get(host.random.nextInt(peers.size()));
       host.send(peer.address, new PushPull(false, false, host.fullState()));
     }
+    // Also to one member we believe dead, until it is reaped: if it is alive on the far side of a healed
+    // partition, this is how both sides learn it (memberlist's gossip to the dead).
+    List<MemberRecord> dead = host.table.all().stream().filter(r -> r.state == MemberState.DEAD).toList();
+    if (!dead.isEmpty()) {
+      MemberRecord peer = dead.get(host.random.nextInt(dead.size()));
+      host.send(peer.address, new PushPull(false, false, host.fullState()));
+    }
     host.table.reap(host.clock.nanos(), host.config.reapTimeout().toNanos());
     host.scheduler.schedule(jittered(pushPullInterval()), this::pushPullTick);
   }

@@ -22,10 +22,14 @@ public final class MembershipConfig {
   public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(80);
   /** Default number of members asked to probe indirectly (SWIM's k). */
   public static final int DEFAULT_INDIRECT_PROBES = 3;
+  /** Default time between two gossip rounds (sent only when there is news). */
+  public static final Duration DEFAULT_GOSSIP_INTERVAL = Duration.ofMillis(200);
+  /** Default number of random members each gossip round sends the news to. */
+  public static final int DEFAULT_GOSSIP_FANOUT = 3;
   /** Default multiplier of the minimum suspicion timeout: min = mult x max(1, log10 n) x probe interval. */
   public static final int DEFAULT_SUSPICION_MULTIPLIER = 3;
   /** Default ratio of the maximum to the minimum suspicion timeout (Lifeguard's beta). */
-  public static final int DEFAULT_SUSPICION_MAX_MULTIPLIER = 3;
+  public static final int DEFAULT_SUSPICION_MAX_MULTIPLIER = 2;
   /** Default multiplier of gossip retransmissions: each update is sent mult x ceil(log10(n + 1)) times. */
   public static final int DEFAULT_RETRANSMIT_MULTIPLIER = 4;
   /** Default most updates piggybacked on one message. */
@@ -42,6 +46,8 @@ public final class MembershipConfig {
   private final Duration probeInterval;
   private final Duration probeTimeout;
   private final int indirectProbes;
+  private final Duration gossipInterval;
+  private final int gossipFanout;
   private final int suspicionMultiplier;
   private final int suspicionMaxMultiplier;
   private final int retransmitMultiplier;
@@ -57,6 +63,8 @@ public final class MembershipConfig {
     probeInterval = b.probeInterval;
     probeTimeout = b.probeTimeout;
     indirectProbes = b.indirectProbes;
+    gossipInterval = b.gossipInterval;
+    gossipFanout = b.gossipFanout;
     suspicionMultiplier = b.suspicionMultiplier;
     suspicionMaxMultiplier = b.suspicionMaxMultiplier;
     retransmitMultiplier = b.retransmitMultiplier;
@@ -87,6 +95,16 @@ public final class MembershipConfig {
   /** @return the number of indirect probers (k) */
   public int indirectProbes() {
     return indirectProbes;
+  }
+
+  /** @return the time between gossip rounds */
+  public Duration gossipInterval() {
+    return gossipInterval;
+  }
+
+  /** @return the members each gossip round reaches */
+  public int gossipFanout() {
+    return gossipFanout;
   }
 
   /** @return the minimum suspicion timeout multiplier */
@@ -144,6 +162,8 @@ public final class MembershipConfig {
     private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
     private Duration probeTimeout = DEFAULT_PROBE_TIMEOUT;
     private int indirectProbes = DEFAULT_INDIRECT_PROBES;
+    private Duration gossipInterval = DEFAULT_GOSSIP_INTERVAL;
+    private int gossipFanout = DEFAULT_GOSSIP_FANOUT;
     private int suspicionMultiplier = DEFAULT_SUSPICION_MULTIPLIER;
     private int suspicionMaxMultiplier = DEFAULT_SUSPICION_MAX_MULTIPLIER;
     private int retransmitMultiplier = DEFAULT_RETRANSMIT_MULTIPLIER;
@@ -176,8 +196,21 @@ public final class MembershipConfig {
     }
 
     /**
+     * Sets the gossip rounds (default every 200 ms to 3 random members, only when there is news).
+     *
+     * @param interval the time between rounds
+     * @param fanout the members each round reaches
+     * @return this builder
+     */
+    public Builder gossip(Duration interval, int fanout) {
+      gossipInterval = Objects.requireNonNull(interval, "interval");
+      gossipFanout = fanout;
+      return this;
+    }
+
+    /**
      * Sets the suspicion timeout: min = multiplier x max(1, log10 n) x probe interval, max = maxMultiplier
-     * x min (defaults 3 and 3).
+     * x min (defaults 3 and 2).
      *
      * @param multiplier the minimum's multiplier
      * @param maxMultiplier the ratio of maximum to minimum
@@ -249,6 +282,8 @@ public final class MembershipConfig {
       require(probeTimeout.compareTo(probeInterval) < 0, "probeTimeout (" + probeTimeout
           + ") must be shorter than probeInterval (" + probeInterval + ") to leave time for indirect probes");
       require(indirectProbes >= 0, "indirectProbes must not be negative");
+      positive("gossipInterval", gossipInterval);
+      require(gossipFanout >= 0, "gossipFanout must not be negative");
       require(suspicionMultiplier >= 1, "suspicion multiplier must be at least 1");
       require(suspicionMaxMultiplier >= 1, "suspicion max multiplier must be at least 1");
       require(retransmitMultiplier >= 1, "retransmitMultiplier must be at least 1");

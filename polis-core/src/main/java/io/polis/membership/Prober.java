@@ -4,6 +4,8 @@ import io.polis.node.Address;
 import io.polis.node.MemberId;
 import io.polis.transport.PeerInfo;
 import io.polis.wire.Ack;
+import io.polis.wire.MemberUpdate;
+import io.polis.wire.SwimMessage;
 import io.polis.wire.Nack;
 import io.polis.wire.Ping;
 import io.polis.wire.PingReq;
@@ -37,7 +39,7 @@ final class Prober {
     }
   }
 
-  private record Relay(Address requester, long requesterSeq) {}
+  private record Relay(PeerInfo requester, long requesterSeq) {}
 
   private final SwimMembership host;
   private final List<MemberId> order = new ArrayList<>();
@@ -63,7 +65,7 @@ final class Prober {
     if (target != null) {
       Probe probe = new Probe(nextSeq++, target);
       current = probe;
-      host.send(target.address, new Ping(probe.seq, target.id, host.piggyback()));
+      host.send(target.address, new Ping(probe.seq, target.id, host.gossipFor(target.id)));
       host.scheduler.schedule(host.health.scale(host.config.probeTimeout()), () -> probeIndirectly(probe));
     }
     host.scheduler.schedule(host.health.scale(host.config.probeInterval()), this::tick);
@@ -96,14 +98,19 @@ final class Prober {
     probe.expectedNacks = k;
     for (int i = 0; i < k; i++) {
       host.send(helpers.get(i).address, new PingReq(probe.seq, probe.target.id, probe.target.address,
-          host.piggyback()));
+          host.gossipFor(helpers.get(i).id)));
     }
   }
 
   void onAck(Ack ack) {
     Relay relay = relays.remove(ack.seq());
     if (relay != null) {
-      host.send(relay.requester(), new Ack(relay.requesterSeq(), ack.responder(), host.piggyback()));
+      // Pass on the target's own statement of its state (first in its ack) ahead of our gossip.
+      List<MemberUpdate> updates = new ArrayList<>(SwimMessage.MAX_GOSSIP);
+      ack.updates().stream().filter(u -> u.member().equals(ack.responder())).findFirst().ifPresent(updates::add);
+      updates.addAll(host.gossipFor(relay.requester().memberId()));
+      host.send(relay.requester().advertisedAddress(), new Ack(relay.requesterSeq(), ack.responder(),
+          updates.subList(0, Math.min(updates.size(), SwimMessage.MAX_GOSSIP))));
       return;
     }
     Probe probe = current;
@@ -123,9 +130,11 @@ final class Prober {
   /** Probes a member on another's behalf and relays the ack, or a nack if none comes in time. */
   void relay(PeerInfo requester, PingReq req) {
     long seq = nextSeq++;
-    relays.put(seq, new Relay(requester.advertisedAddress(), req.seq()));
-    host.send(req.targetAddress(), new Ping(seq, req.target(), host.piggyback()));
-    Duration wait = host.health.scale(host.config.probeTimeout());
+    relays.put(seq, new Relay(requester, req.seq()));
+    host.send(req.targetAddress(), new Ping(seq, req.target(), host.gossipFor(req.target())));
+    // Unscaled on purpose: the requester waits for this nack within its own probe period; a relay that
+    // stretched its wait by its own health score would miss it and make the requester's score rise too.
+    Duration wait = host.config.probeTimeout();
     host.scheduler.schedule(wait, () -> {
       if (relays.remove(seq) != null && host.running()) {
         host.send(requester.advertisedAddress(), new Nack(req.seq()));

@@ -17,6 +17,7 @@ final class Suspicion {
   private final long maxNanos;
   private final int expectedConfirmations;
   private final Set<MemberId> confirmers = new HashSet<>();
+  private long toldAtNanos = Long.MIN_VALUE;
 
   Suspicion(long incarnation, MemberId accuser, long startNanos, long minNanos, long maxNanos,
       int expectedConfirmations) {
@@ -40,6 +41,21 @@ final class Suspicion {
    */
   boolean confirm(MemberId source) {
     return confirmers.add(source);
+  }
+
+  /**
+   * Rate-limits telling the suspect: true at most once per {@code periodNanos}.
+   *
+   * @param nowNanos the current time
+   * @param periodNanos the shortest time between two tellings
+   * @return whether to tell the suspect now
+   */
+  boolean shouldTell(long nowNanos, long periodNanos) {
+    if (toldAtNanos != Long.MIN_VALUE && nowNanos - toldAtNanos < periodNanos) {
+      return false;
+    }
+    toldAtNanos = nowNanos;
+    return true;
   }
 
   long deadlineNanos() {

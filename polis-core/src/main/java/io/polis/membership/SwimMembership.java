@@ -54,6 +54,7 @@ public final class SwimMembership implements ClusterMembership {
   private final Map<MemberId, Suspicion> suspicions = new HashMap<>();
   private final Prober prober;
   private final Joiner joiner;
+  private final Gossiper gossiper;
   private volatile Map<MemberId, Member> view;
   private boolean running;
   private boolean left;
@@ -82,6 +83,7 @@ public final class SwimMembership implements ClusterMembership {
     this.events = new EventDispatcher(eventExecutor);
     this.prober = new Prober(this);
     this.joiner = new Joiner(this);
+    this.gossiper = new Gossiper(this);
     this.view = Map.of(transport.localId(), table.local().snapshot());
   }
 
@@ -99,6 +101,7 @@ public final class SwimMembership implements ClusterMembership {
             config.probeInterval(), safeSeeds());
         prober.start();
         joiner.start();
+        gossiper.start();
       }
       started.complete(null);
     });
@@ -133,9 +136,10 @@ public final class SwimMembership implements ClusterMembership {
     for (MemberUpdate u : message.updates()) {
       apply(fromPushPull ? softenDeath(u, from.memberId()) : u);
     }
+    tellIfSuspected(from);
     if (message instanceof Ping ping) {
       if (ping.target().equals(table.local().id)) {
-        send(from.advertisedAddress(), new Ack(ping.seq(), table.local().id, piggyback()));
+        send(from.advertisedAddress(), new Ack(ping.seq(), table.local().id, gossipFor(from.memberId())));
       }
     } else if (message instanceof Ack ack) {
       prober.onAck(ack);
@@ -145,6 +149,20 @@ public final class SwimMembership implements ClusterMembership {
       prober.relay(from, req);
     } else if (message instanceof PushPull pushPull && !pushPull.reply()) {
       send(from.advertisedAddress(), new PushPull(true, false, fullState()));
+    }
+  }
+
+  /**
+   * Lifeguard's buddy system, made certain: a member we suspect that talks to us without refuting has
+   * not heard of the suspicion (its prober may be slow, or ours may not reach it this round), so we tell
+   * it now, at most once per probe period. Acks already carry the news; other messages get a gossip.
+   */
+  private void tellIfSuspected(PeerInfo from) {
+    Suspicion s = suspicions.get(from.memberId());
+    MemberRecord r = table.get(from.memberId());
+    if (s != null && r != null && r.state == MemberState.SUSPECT
+        && s.shouldTell(clock.nanos(), config.probeInterval().toNanos())) {
+      send(from.advertisedAddress(), new io.polis.wire.Gossip(gossipFor(from.memberId())));
     }
   }
 
@@ -179,14 +197,16 @@ public final class SwimMembership implements ClusterMembership {
     }
     if (applied.refuted()) {
       health.apply(1);
+      gossiper.gossipNow(); // the suspicion is already spreading; the refutation must outrun it
       log.warn("{} was {} by {} at incarnation {}; refuted with incarnation {}", node,
           update.status() == MemberUpdate.Status.SUSPECT ? "suspected" : "declared down",
           update.source().shortForm(), update.incarnation(), table.local().incarnation);
     }
     if (applied.suspect()) {
       MemberRecord r = table.get(update.member());
-      if (r != null) {
-        suspect(r, update.source());
+      if (r != null && suspect(r, update.source()) && applied.gossip() == null) {
+        // A new, independent confirmation: pass it on so the others' timers shrink too (Lifeguard).
+        dissemination.enqueue(update);
       }
     }
     MembershipEvent event = applied.event();
@@ -210,8 +230,12 @@ public final class SwimMembership implements ClusterMembership {
     }
   }
 
-  /** Starts a suspicion timer for a member, or counts a further, independent accusation. */
-  private void suspect(MemberRecord r, MemberId accuser) {
+  /**
+   * Starts a suspicion timer for a member, or counts a further, independent accusation.
+   *
+   * @return true if the suspicion is new or the accusation was a new, independent one
+   */
+  private boolean suspect(MemberRecord r, MemberId accuser) {
     Suspicion s = suspicions.get(r.id);
     if (s == null || s.incarnation() != r.incarnation) {
       int n = table.liveCount();
@@ -221,9 +245,10 @@ public final class SwimMembership implements ClusterMembership {
       s = new Suspicion(r.incarnation, accuser, clock.nanos(), min, min * config.suspicionMaxMultiplier(), expected);
       suspicions.put(r.id, s);
     } else if (!s.confirm(accuser)) {
-      return;
+      return false;
     }
     scheduleSuspicionCheck(r.id, s.deadlineNanos());
+    return true;
   }
 
   private void scheduleSuspicionCheck(MemberId id, long deadline) {
@@ -255,8 +280,26 @@ public final class SwimMembership implements ClusterMembership {
         target.metadata, table.local().id));
   }
 
-  List<MemberUpdate> piggyback() {
-    return dissemination.take(config.maxPiggyback(), table.liveCount());
+  /**
+   * The updates to piggyback on a message to {@code recipient}. Two go first: the sender's own state,
+   * so a member that suspects the sender learns the refutation from the best source whenever the sender
+   * talks to it; and, Lifeguard's buddy system, our suspicion of the recipient, so a suspected member
+   * hears of it from whoever talks to it and can refute at once.
+   */
+  List<MemberUpdate> gossipFor(MemberId recipient) {
+    int max = config.maxPiggyback();
+    List<MemberUpdate> updates = new ArrayList<>(max);
+    updates.add(table.local().toUpdate(table.local().id));
+    MemberRecord r = table.get(recipient);
+    if (r != null && r.state == MemberState.SUSPECT) {
+      updates.add(r.toUpdate(table.local().id));
+    }
+    updates.addAll(dissemination.take(max - updates.size(), table.liveCount()));
+    return updates;
+  }
+
+  boolean hasNews() {
+    return dissemination.size() > 0;
   }
 
   List<MemberUpdate> fullState() {

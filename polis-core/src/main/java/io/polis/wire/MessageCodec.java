@@ -39,7 +39,7 @@ public final class MessageCodec {
       case HELLO, WELCOME, AUTH_PROOF, ACCEPTED, REJECT -> HandshakeCodec.write((HandshakeMessage) message, writer);
       case HEARTBEAT, GOODBYE -> { } // no body
       case DATA -> DataCodec.write((DataMessage) message, writer);
-      case PING, ACK, NACK, PING_REQ, PUSH_PULL -> SwimCodec.write((SwimMessage) message, writer);
+      case PING, ACK, NACK, PING_REQ, PUSH_PULL, GOSSIP -> SwimCodec.write((SwimMessage) message, writer);
     }
   }
 
@@ -59,7 +59,7 @@ public final class MessageCodec {
       case HEARTBEAT -> Heartbeat.INSTANCE;
       case GOODBYE -> Goodbye.INSTANCE;
       case DATA -> DataCodec.read(reader);
-      case PING, ACK, NACK, PING_REQ, PUSH_PULL -> SwimCodec.read(type, reader);
+      case PING, ACK, NACK, PING_REQ, PUSH_PULL, GOSSIP -> SwimCodec.read(type, reader);
     };
     reader.expectEnd(type);
     return message;

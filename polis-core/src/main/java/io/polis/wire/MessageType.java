@@ -34,7 +34,9 @@ public enum MessageType {
   /** {@link PingReq}. */
   PING_REQ(0x33),
   /** {@link PushPull}. */
-  PUSH_PULL(0x34);
+  PUSH_PULL(0x34),
+  /** {@link Gossip}. */
+  GOSSIP(0x35);
 
   private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -56,6 +56,7 @@ final class SwimCodec {
             in.readAddress("target address"), readUpdates(in, SwimMessage.MAX_GOSSIP));
         case PUSH_PULL -> new PushPull(in.readBoolean("reply"), in.readBoolean("join"),
             readUpdates(in, SwimMessage.MAX_MEMBERS));
+        case GOSSIP -> new Gossip(readUpdates(in, SwimMessage.MAX_GOSSIP));
         default -> throw new IllegalArgumentException(type + " is not a SWIM message");
       };
     } catch (IllegalArgumentException e) {

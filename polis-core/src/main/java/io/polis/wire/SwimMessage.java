@@ -3,7 +3,7 @@ package io.polis.wire;
 import java.util.List;
 
 /** The messages of the SWIM membership protocol. Each may carry gossip, piggybacked. */
-public sealed interface SwimMessage extends PeerMessage permits Ping, Ack, Nack, PingReq, PushPull {
+public sealed interface SwimMessage extends PeerMessage permits Ping, Ack, Nack, PingReq, PushPull, Gossip {
 
   /** Most updates piggybacked on one probe message. */
   int MAX_GOSSIP = 256;
