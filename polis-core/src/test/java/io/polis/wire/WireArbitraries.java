@@ -23,7 +23,28 @@ final class WireArbitraries {
   static Arbitrary<Message> messages() {
     return Arbitraries.oneOf(
         hellos(), welcomes(), authProofs(), rejects(), dataMessages(),
-        Arbitraries.of(Accepted.INSTANCE, Heartbeat.INSTANCE, Goodbye.INSTANCE));
+        Arbitraries.of(Accepted.INSTANCE, Heartbeat.INSTANCE, Goodbye.INSTANCE),
+        swimMessages());
+  }
+
+  /** Any SWIM message, with gossip lists from empty to a few dozen updates. */
+  static Arbitrary<Message> swimMessages() {
+    Arbitrary<List<MemberUpdate>> gossip = memberUpdates().list().ofMaxSize(24);
+    Arbitrary<Long> seqs = Arbitraries.longs();
+    return Arbitraries.oneOf(
+        Combinators.combine(seqs, memberIds(), gossip).as(Ping::new),
+        Combinators.combine(seqs, memberIds(), gossip).as(Ack::new),
+        seqs.map(Nack::new),
+        Combinators.combine(seqs, memberIds(), addresses(), gossip).as(PingReq::new),
+        Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false), gossip).as(PushPull::new),
+        gossip.map(Gossip::new));
+  }
+
+  static Arbitrary<MemberUpdate> memberUpdates() {
+    Arbitrary<java.util.Map<String, String>> metadata =
+        Arbitraries.maps(utf8(32), utf8(64)).ofMaxSize(4);
+    return Combinators.combine(Arbitraries.of(MemberUpdate.Status.class), memberIds(), addresses(),
+        Arbitraries.longs().greaterOrEqual(0), metadata, memberIds()).as(MemberUpdate::new);
   }
 
   static Arbitrary<Hello> hellos() {

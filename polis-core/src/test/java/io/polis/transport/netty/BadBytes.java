@@ -54,6 +54,17 @@ final class BadBytes {
     return ByteBufUtil.getBytes(body);
   }
 
+  /** A PING frame body whose gossip list claims {@code claimed} updates, with only a few bytes after. */
+  static byte[] pingClaimingUpdatesOf(int claimed) {
+    ByteBuf body = Unpooled.buffer();
+    Envelope.write(body, Envelope.CURRENT_VERSION, MessageType.PING);
+    WireWriter writer = new WireWriter(body);
+    writer.writeLong(1);
+    writer.writeMemberId(MemberId.random());
+    body.writeInt(claimed).writeZero(20);
+    return ByteBufUtil.getBytes(body);
+  }
+
   /** The start of what ObjectOutputStream writes: magic AC ED, version 00 05, then an object. */
   static byte[] javaSerializationStream() {
     return new byte[] {(byte) 0xAC, (byte) 0xED, 0x00, 0x05, 0x73, 0x72, 0x00, 0x11, 'j', 'a', 'v', 'a'};

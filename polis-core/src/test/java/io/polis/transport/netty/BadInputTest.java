@@ -186,6 +186,13 @@ class BadInputTest {
   }
 
   @Test
+  void aListCountLargerThanTheBytesLeftCouldHoldIsRefusedBeforeAllocating() throws Exception {
+    RawClient bad = badClient();
+    bad.send(RawClient.frame(BadBytes.pingClaimingUpdatesOf(200))); // 200 updates claimed, 20 bytes sent
+    assertRefusedAndStillServing(bad, "updates count 200 needs at least", "bytes but only 20 remain");
+  }
+
+  @Test
   void aClusterNameThatIsNotValidUtf8IsRefused() throws Exception {
     RawClient bad = badClient();
     bad.send(RawClient.frame(BadBytes.helloWithClusterNameBytes(new byte[] {'t', (byte) 0xC3, '(', 't'})));
