@@ -144,7 +144,10 @@ final class PeerConnection {
     state = State.CONNECTING;
     ClientHandshakeHandler handler = new ClientHandshakeHandler(context, address);
     CompletableFuture<PeerInfo> result = handler.result();
-    handshake = result;
+    // Completed by onConnected/onConnectFailed, after the state has changed: a caller woken by it must
+    // find the connection usable (the handshake's own future completes before our callback has run).
+    CompletableFuture<PeerInfo> established = new CompletableFuture<>();
+    handshake = established;
     ChannelFuture dialed = dialer.dial(address, handler);
     Channel ch = dialed.channel();
     dialed.addListener(f -> {
@@ -155,19 +158,35 @@ final class PeerConnection {
     });
     result.whenComplete((p, error) -> {
       if (error == null) {
-        onConnected(ch, p);
+        onConnected(ch, p, established);
       } else {
-        onConnectFailed(asTransportException(error));
+        TransportException failure = asTransportException(error);
+        onConnectFailed(failure);
+        established.completeExceptionally(failure);
       }
     });
     ch.closeFuture().addListener(f -> onClosed(ch));
-    return result;
+    return established;
   }
 
-  private synchronized void onConnected(Channel ch, PeerInfo p) {
+  private void onConnected(Channel ch, PeerInfo p, CompletableFuture<PeerInfo> established) {
+    boolean usable;
+    synchronized (this) {
+      usable = connected(ch, p);
+    }
+    if (usable) {
+      established.complete(p);
+    } else {
+      established.completeExceptionally(new PeerUnavailableException(address,
+          "connection to " + address + " closed right after its handshake", null));
+    }
+  }
+
+  /** @return whether the connection is up and usable now */
+  private boolean connected(Channel ch, PeerInfo p) {
     if (state != State.CONNECTING) {
       ch.close(); // closed while the handshake ran
-      return;
+      return false;
     }
     state = State.CONNECTED;
     channel = ch;
@@ -178,7 +197,9 @@ final class PeerConnection {
     if (!ch.isActive()) {
       // The channel died between the handshake and now; onClosed may already have run for it.
       onClosedLocked(ch);
-      return;
+      failPending(new PeerUnavailableException(address, "connection to " + address
+          + " closed right after its handshake", null));
+      return false;
     }
     while (!pending.isEmpty()) {
       Pending next = pending.poll();
@@ -186,7 +207,9 @@ final class PeerConnection {
     }
     if (closeRequested) {
       closeNow();
+      return false;
     }
+    return true;
   }
 
   private synchronized void onConnectFailed(TransportException failure) {

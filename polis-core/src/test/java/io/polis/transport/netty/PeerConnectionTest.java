@@ -56,4 +56,27 @@ class PeerConnectionTest {
     assertThat(sent).isCompletedExceptionally();
     assertThat((Object) channel.readOutbound()).isNull();
   }
+
+  @Test
+  void whenConnectCompletesTheConnectionIsUsableAndSendsAreWrittenNotQueued() {
+    // The handshake's own future completes before the connection's callback has switched state; the
+    // future connect() returns must not, or a caller woken by it would find the connection still
+    // "connecting" and fill the pending queue.
+    PeerInfo peer = new PeerInfo(MemberId.random(), PEER);
+    CompletableFuture<ClientHandshakeHandler> dialed = new CompletableFuture<>();
+    PeerConnection connection = new PeerConnection(PEER, context, (address, handshake) -> {
+      dialed.complete(handshake);
+      return channel.newSucceededFuture();
+    }, backoff);
+    CompletableFuture<PeerInfo> connected = connection.connect();
+    CompletableFuture<Boolean> writtenAtOnce = connected.thenApply(p -> {
+      connection.send(new DataMessage("test", new byte[] {2}));
+      return channel.readOutbound() != null;
+    });
+
+    dialed.join().result().complete(peer);
+
+    assertThat(connected).isCompletedWithValue(peer);
+    assertThat(writtenAtOnce).isCompletedWithValue(true);
+  }
 }
