@@ -1,8 +1,13 @@
 package io.polis.spring.boot.autoconfigure;
 
+import io.polis.membership.MembershipConfig;
 import io.polis.transport.TransportConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -47,8 +52,26 @@ public class PolisProperties {
   /** Time without any frame after which a connection is closed as dead. */
   private Duration idleTimeout = TransportConfig.DEFAULT_IDLE_TIMEOUT;
 
+  /**
+   * Addresses (host:port) of members to join through; may include this member's own. Empty: start a
+   * cluster of one and wait for others to join.
+   */
+  private List<String> seeds = new ArrayList<>();
+
+  /** Metadata this member announces to the others, e.g. zone or version. */
+  private Map<String, String> metadata = new LinkedHashMap<>();
+
+  /**
+   * Directory where this member keeps its identity (and, later, its log). Without one, the member is new
+   * at every start.
+   */
+  private @Nullable Path dataDir;
+
   /** TLS for cluster traffic. */
   private final Tls tls = new Tls();
+
+  /** Failure detection and gossip. */
+  private final Membership membership = new Membership();
 
   public boolean isEnabled() {
     return enabled;
@@ -132,6 +155,115 @@ public class PolisProperties {
 
   public Tls getTls() {
     return tls;
+  }
+
+  public List<String> getSeeds() {
+    return seeds;
+  }
+
+  public void setSeeds(List<String> seeds) {
+    this.seeds = seeds;
+  }
+
+  public Map<String, String> getMetadata() {
+    return metadata;
+  }
+
+  public void setMetadata(Map<String, String> metadata) {
+    this.metadata = metadata;
+  }
+
+  public @Nullable Path getDataDir() {
+    return dataDir;
+  }
+
+  public void setDataDir(@Nullable Path dataDir) {
+    this.dataDir = dataDir;
+  }
+
+  public Membership getMembership() {
+    return membership;
+  }
+
+  /** SWIM failure-detection settings. */
+  public static class Membership {
+
+    /** Time between two probes of this member (one other member probed per period). */
+    private Duration probeInterval = MembershipConfig.DEFAULT_PROBE_INTERVAL;
+
+    /** Time to wait for a direct ack before asking other members to probe indirectly. */
+    private Duration probeTimeout = MembershipConfig.DEFAULT_PROBE_TIMEOUT;
+
+    /** Number of members asked to probe indirectly when a direct probe fails. */
+    private int indirectProbes = MembershipConfig.DEFAULT_INDIRECT_PROBES;
+
+    /** Multiplier of the minimum suspicion timeout: multiplier x max(1, log10 n) x probe interval. */
+    private int suspicionMultiplier = MembershipConfig.DEFAULT_SUSPICION_MULTIPLIER;
+
+    /** Ratio of the maximum to the minimum suspicion timeout. */
+    private int suspicionMaxMultiplier = MembershipConfig.DEFAULT_SUSPICION_MAX_MULTIPLIER;
+
+    /** Time between two full-state exchanges with a random member. */
+    private Duration pushPullInterval = MembershipConfig.DEFAULT_PUSH_PULL_INTERVAL;
+
+    /** Time a dead or departed member is remembered. */
+    private Duration reapTimeout = MembershipConfig.DEFAULT_REAP_TIMEOUT;
+
+    public Duration getProbeInterval() {
+      return probeInterval;
+    }
+
+    public void setProbeInterval(Duration probeInterval) {
+      this.probeInterval = probeInterval;
+    }
+
+    public Duration getProbeTimeout() {
+      return probeTimeout;
+    }
+
+    public void setProbeTimeout(Duration probeTimeout) {
+      this.probeTimeout = probeTimeout;
+    }
+
+    public int getIndirectProbes() {
+      return indirectProbes;
+    }
+
+    public void setIndirectProbes(int indirectProbes) {
+      this.indirectProbes = indirectProbes;
+    }
+
+    public int getSuspicionMultiplier() {
+      return suspicionMultiplier;
+    }
+
+    public void setSuspicionMultiplier(int suspicionMultiplier) {
+      this.suspicionMultiplier = suspicionMultiplier;
+    }
+
+    public int getSuspicionMaxMultiplier() {
+      return suspicionMaxMultiplier;
+    }
+
+    public void setSuspicionMaxMultiplier(int suspicionMaxMultiplier) {
+      this.suspicionMaxMultiplier = suspicionMaxMultiplier;
+    }
+
+    public Duration getPushPullInterval() {
+      return pushPullInterval;
+    }
+
+    public void setPushPullInterval(Duration pushPullInterval) {
+      this.pushPullInterval = pushPullInterval;
+    }
+
+    public Duration getReapTimeout() {
+      return reapTimeout;
+    }
+
+    public void setReapTimeout(Duration reapTimeout) {
+      this.reapTimeout = reapTimeout;
+    }
   }
 
   /** TLS settings; PEM files. */

@@ -1,10 +1,16 @@
 package io.polis.spring.boot.autoconfigure;
 
+import io.polis.PolisNode;
+import io.polis.membership.ClusterMembership;
+import io.polis.membership.MembershipConfig;
+import io.polis.membership.SeedProvider;
+import io.polis.node.Address;
 import io.polis.node.MemberId;
-import io.polis.transport.InboundHandler;
+import io.polis.node.MemberIdFile;
 import io.polis.transport.Transport;
 import io.polis.transport.TransportConfig;
-import io.polis.transport.netty.NettyTransport;
+import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -12,7 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The member's identity and its TCP transport. */
+/** The member's identity, its transport settings, its seeds and the running node. */
 @Configuration(proxyBeanMethods = false)
 class TransportConfiguration {
 
@@ -20,9 +26,10 @@ class TransportConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  MemberId polisMemberId() {
-    // A fresh id per start until a data directory keeps one (see the durability work).
-    return MemberId.random();
+  MemberId polisMemberId(PolisProperties properties) {
+    Path dataDir = properties.getDataDir();
+    // With a data directory the identity survives restarts; without one every start is a new member.
+    return dataDir == null ? MemberId.random() : MemberIdFile.loadOrCreate(dataDir);
   }
 
   @Bean
@@ -33,21 +40,35 @@ class TransportConfiguration {
   }
 
   @Bean
-  @ConditionalOnMissingBean(Transport.class)
-  NettyTransport polisTransport(TransportConfig config) {
-    return new NettyTransport(config);
+  @ConditionalOnMissingBean
+  SeedProvider polisSeedProvider(PolisProperties properties) {
+    List<Address> seeds = properties.getSeeds().stream().map(Address::parse).toList();
+    return SeedProvider.of(seeds);
   }
 
   @Bean
   @ConditionalOnMissingBean
-  InboundHandler polisInboundHandler() {
-    // Protocol services register their own handler; until one does, say what is being dropped.
-    return (from, message) -> log.debug("no service handles {} from {}; dropped", message, from);
+  MembershipConfig polisMembershipConfig(PolisProperties properties, SeedProvider seeds) {
+    return MembershipConfigFactory.create(properties, seeds);
+  }
+
+  @Bean(destroyMethod = "shutdown")
+  @ConditionalOnMissingBean
+  PolisNode polisNode(TransportConfig transport, MembershipConfig membership) {
+    PolisNode node = PolisNode.start(transport, membership);
+    log.info("Polis member {} listening on {} in cluster '{}'", node.id(), node.address(), transport.clusterName());
+    return node;
   }
 
   @Bean
   @ConditionalOnMissingBean
-  TransportLifecycle polisTransportLifecycle(Transport transport, InboundHandler handler) {
-    return new TransportLifecycle(transport, handler);
+  ClusterMembership polisMembership(PolisNode node) {
+    return node.membership();
+  }
+
+  @Bean(destroyMethod = "") // the node closes its transport, after leaving through it
+  @ConditionalOnMissingBean
+  Transport polisTransport(PolisNode node) {
+    return node.transport();
   }
 }

@@ -2,11 +2,16 @@ package io.polis.spring.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.polis.PolisNode;
+import io.polis.membership.ClusterMembership;
+import io.polis.membership.MembershipConfig;
 import io.polis.node.Address;
+import io.polis.node.MemberIdFile;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import io.polis.node.MemberId;
 import io.polis.transport.Transport;
 import io.polis.transport.TransportConfig;
-import io.polis.transport.netty.NettyTransport;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -24,7 +29,7 @@ class PolisAutoConfigurationTest {
   @Test
   void startsATransportOnTheConfiguredInterface() {
     runner.run(context -> {
-      assertThat(context).hasSingleBean(NettyTransport.class);
+      assertThat(context).hasSingleBean(PolisNode.class);
       Transport transport = context.getBean(Transport.class);
       assertThat(transport.localAddress().host()).isEqualTo("127.0.0.1");
       assertThat(transport.localAddress().port()).isPositive();
@@ -70,11 +75,38 @@ class PolisAutoConfigurationTest {
   }
 
   @Test
-  void backsOffWhenTheUserDefinesTheirOwnMemberIdAndTransport() {
-    runner.withUserConfiguration(UserTransport.class).run(context -> {
-      assertThat(context).hasSingleBean(Transport.class);
-      assertThat(context.getBean(Transport.class)).isSameAs(context.getBean("userTransport"));
-      assertThat(context.getBean(MemberId.class)).isEqualTo(UserTransport.ID);
+  void backsOffWhenTheUserDefinesTheirOwnMemberIdAndNode() {
+    runner.withUserConfiguration(UserNode.class).run(context -> {
+      assertThat(context).hasSingleBean(PolisNode.class);
+      assertThat(context.getBean(PolisNode.class)).isSameAs(context.getBean("userNode"));
+      assertThat(context.getBean(MemberId.class)).isEqualTo(UserNode.ID);
+      assertThat(context.getBean(Transport.class).localId()).isEqualTo(UserNode.ID);
+    });
+  }
+
+  @Test
+  void bindsMembershipPropertiesAndKeepsTheIdInTheDataDirectory(@TempDir Path dir) {
+    runner.withPropertyValues("polis.seeds=127.0.0.1:7801,127.0.0.1:7802", "polis.metadata.zone=eu-1",
+        "polis.membership.probe-interval=300ms", "polis.data-dir=" + dir).run(context -> {
+          MembershipConfig config = context.getBean(MembershipConfig.class);
+          assertThat(config.seeds().seeds()).containsExactly(new Address("127.0.0.1", 7801),
+              new Address("127.0.0.1", 7802));
+          assertThat(config.metadata()).containsEntry("zone", "eu-1");
+          assertThat(config.probeInterval()).isEqualTo(Duration.ofMillis(300));
+          assertThat(context.getBean(ClusterMembership.class).local().metadata()).containsEntry("zone", "eu-1");
+          assertThat(context.getBean(MemberId.class)).isEqualTo(MemberIdFile.loadOrCreate(dir));
+        });
+  }
+
+  @Test
+  void twoApplicationsWithEachOtherAsSeedsFormOneCluster() {
+    runner.run(first -> {
+      String seed = first.getBean(PolisNode.class).address().toString();
+      runner.withPropertyValues("polis.seeds=" + seed).run(second -> {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
+            first.getBean(ClusterMembership.class).members().size() == 2
+                && second.getBean(ClusterMembership.class).members().size() == 2);
+      });
     });
   }
 
@@ -85,7 +117,7 @@ class PolisAutoConfigurationTest {
   }
 
   @Configuration(proxyBeanMethods = false)
-  static class UserTransport {
+  static class UserNode {
     static final MemberId ID = new MemberId(UUID.fromString("00000000-0000-0000-0000-000000000001"));
 
     @Bean
@@ -93,9 +125,9 @@ class PolisAutoConfigurationTest {
       return ID;
     }
 
-    @Bean
-    Transport userTransport(TransportConfig config) {
-      return new NettyTransport(config);
+    @Bean(destroyMethod = "close")
+    PolisNode userNode(TransportConfig transport) {
+      return PolisNode.start(transport, MembershipConfig.builder().build());
     }
   }
 }
