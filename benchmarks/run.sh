@@ -42,8 +42,9 @@ java -cp "$jar" io.polis.benchmarks.Ratios "$out/results.json" \
   CodecBenchmark.decodeData=CodecBenchmark.decodeDataBaseline \
   CodecBenchmark.encodeHello=CodecBenchmark.encodeHelloBaseline \
   CodecBenchmark.decodeHello=CodecBenchmark.decodeHelloBaseline \
-  'LoopbackThroughputBenchmark.polis=LoopbackThroughputBenchmark.rawNetty[flushes=consolidated]' \
-  'LoopbackThroughputBenchmark.polis=LoopbackThroughputBenchmark.rawNetty[flushes=each]' \
+  'LoopbackThroughputBenchmark.polis=LoopbackThroughputBenchmark.rawNetty[variant=prepender]' \
+  'LoopbackThroughputBenchmark.polis=LoopbackThroughputBenchmark.rawNetty[variant=encoder]' \
+  'LoopbackThroughputBenchmark.polis=LoopbackThroughputBenchmark.rawNetty[variant=flush-each]' \
   | tee "$out/ratios.md"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/env.txt"
 cat "$out/env.txt"

@@ -7,6 +7,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -21,6 +22,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.codec.MessageToByteEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.polis.node.Address;
@@ -57,9 +59,22 @@ import org.openjdk.jmh.annotations.Threads;
  *
  * <p>{@link #polis} goes through two {@link NettyTransport}s (handshake done in set-up, so only the
  * steady state is measured). {@link #rawNetty} is the baseline, measured in the same JMH run: a plain
- * {@link ServerBootstrap}/{@link Bootstrap} pair with {@link LengthFieldPrepender} and
- * {@link LengthFieldBasedFrameDecoder}, sending 100-byte {@link ByteBuf}s. Quote Polis as a ratio of
- * it: the absolute figures depend on the machine and on whatever else runs on it.
+ * {@link ServerBootstrap}/{@link Bootstrap} pair whose server cuts frames with
+ * {@link LengthFieldBasedFrameDecoder}, in three {@code variant}s of the client:
+ *
+ * <ul>
+ *   <li>{@code prepender}: {@link LengthFieldPrepender} in front of 100-byte {@link ByteBuf}s. The plain
+ *       Netty recipe; the prepender writes the 4-byte length as a buffer of its own, so each message is
+ *       two buffers in the outbound queue.
+ *   <li>{@code encoder}: a minimal encoder that writes the length and the 100 bytes into one pooled
+ *       buffer on the event loop, the buffer shape Polis's frame encoder produces. The tighter baseline:
+ *       what is left between it and Polis is Polis's own work.
+ *   <li>{@code flush-each}: {@code prepender} without flush consolidation, so one {@code write} syscall
+ *       per message. Informative, to show what the consolidation buys; not a baseline.
+ * </ul>
+ *
+ * Quote Polis as a ratio of a baseline: the absolute figures depend on the machine and on whatever else
+ * runs on it.
  *
  * <p>What is kept the same on both paths:
  *
@@ -67,19 +82,21 @@ import org.openjdk.jmh.annotations.Threads;
  *   <li>NIO, one event-loop thread per node (Polis's {@code ioThreads(1)}), TCP_NODELAY, SO_KEEPALIVE and
  *       the same write-buffer water marks;
  *   <li>flushing: both call {@code writeAndFlush} once per message from the benchmark thread (Polis's
- *       {@code send} does so internally). Polis's pipeline merges those flushes with a
- *       {@link FlushConsolidationHandler}(256, true); the {@code flushes=consolidated} baseline adds the
- *       same handler, so both make the same syscalls. {@code flushes=each} leaves it out, showing what a
- *       syscall per message would cost; it is informative, not the baseline of the ratio;
+ *       {@code send} does so internally), and both pipelines merge those flushes with the same
+ *       {@link FlushConsolidationHandler}(256, true) Polis uses, so both make the same syscalls (except
+ *       in {@code flush-each});
+ *   <li>the per-message copy into a pooled direct buffer happens on the sender's event loop, not on the
+ *       benchmark thread: Polis encodes there, and so do the baselines (the prepender variants hand over a
+ *       wrapped heap array that {@code NioSocketChannel} copies into a direct buffer);
  *   <li>the caller learns each send's outcome: a {@code whenComplete} on Polis's future, a listener on
  *       Netty's promise. A failed send counts as settled, so failures cannot hang a batch, and is reported
  *       in the secondary metrics {@code backpressureFailures} and {@code otherFailures}.
  * </ul>
  *
  * <p>What differs, and is Polis's cost: the frame (a Polis frame of this message is 122 bytes with its
- * envelope and channel name, the raw frame 104), the message encode and decode (the payload is copied
- * into a new array on receipt), the idle-state handler, and the per-send bookkeeping of
- * {@code PeerConnection}.
+ * envelope and channel name, the raw frame 104), the message encode and decode (the channel name is
+ * decoded as strict UTF-8, the payload copied into a new array on receipt), the idle-state handler, and
+ * the per-send bookkeeping of {@code PeerConnection}.
  *
  * <p>In-flight messages are bounded by the batch: the sender waits for the whole batch before the next,
  * so at most {@value #BATCH} messages (about 122 KB) are ever queued, far below the 1 MiB low-water mark;
@@ -87,7 +104,7 @@ import org.openjdk.jmh.annotations.Threads;
  * counted, not hidden.
  *
  * <p>Run: {@code benchmarks/run.sh LoopbackThroughputBenchmark}, or
- * {@code java -jar benchmarks/target/benchmarks.jar LoopbackThroughputBenchmark -f 1 -wi 3 -w 2s -i 5 -r 3s -t 1}.
+ * {@code java -jar benchmarks/target/benchmarks.jar LoopbackThroughputBenchmark -f 1 -wi 5 -w 2s -i 5 -r 3s -t 1}.
  * One sending thread only: the batch accounting does not support more.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -142,11 +159,13 @@ public class LoopbackThroughputBenchmark {
   @OperationsPerInvocation(BATCH)
   public void rawNetty(RawNettyPair pair, SendFailures failures) {
     Channel client = pair.client();
+    boolean encoder = pair.variant.equals(RawNettyPair.ENCODER);
     pair.arrivals.expect(BATCH);
     for (int i = 0; i < BATCH; i++) {
-      // Wrapping is free; like Polis's encoder, the copy into a pooled direct buffer happens on the
-      // event loop (NioSocketChannel turns heap buffers into direct ones before writing).
-      client.writeAndFlush(Unpooled.wrappedBuffer(pair.payload)).addListener(pair.onSent);
+      // Neither message copies on this thread: the encoder, or NioSocketChannel for the wrapped heap
+      // buffer, copies into a pooled direct buffer on the event loop, as Polis's encoder does.
+      Object message = encoder ? pair.payload : Unpooled.wrappedBuffer(pair.payload);
+      client.writeAndFlush(message).addListener(pair.onSent);
     }
     pair.arrivals.awaitBatch();
     failures.collect(pair.arrivals);
@@ -246,9 +265,13 @@ public class LoopbackThroughputBenchmark {
   @State(Scope.Benchmark)
   public static class RawNettyPair {
 
-    /** "consolidated": same flush handler as Polis (the baseline); "each": a flush per message. */
-    @Param({"consolidated", "each"})
-    public String flushes = "consolidated";
+    static final String PREPENDER = "prepender";
+    static final String ENCODER = "encoder";
+    static final String FLUSH_EACH = "flush-each";
+
+    /** The client's framing and flushing; see the class comment. */
+    @Param({PREPENDER, ENCODER, FLUSH_EACH})
+    public String variant = PREPENDER;
 
     final Arrivals arrivals = new Arrivals();
     final byte[] payload = payload();
@@ -267,11 +290,9 @@ public class LoopbackThroughputBenchmark {
     /** Binds the server and connects the client. */
     @Setup(Level.Trial)
     public void start() throws InterruptedException {
-      boolean consolidate = switch (flushes) {
-        case "consolidated" -> true;
-        case "each" -> false;
-        default -> throw new IllegalArgumentException("flushes must be 'consolidated' or 'each', not " + flushes);
-      };
+      if (!variant.equals(PREPENDER) && !variant.equals(ENCODER) && !variant.equals(FLUSH_EACH)) {
+        throw new IllegalArgumentException("variant must be prepender, encoder or flush-each, not " + variant);
+      }
       Channel server = new ServerBootstrap()
           .group(serverGroup)
           .channel(NioServerSocketChannel.class)
@@ -297,11 +318,11 @@ public class LoopbackThroughputBenchmark {
             @Override
             protected void initChannel(SocketChannel ch) {
               ChannelPipeline p = ch.pipeline();
-              if (consolidate) {
+              if (!variant.equals(FLUSH_EACH)) {
                 // The same settings as Polis's ChannelPipelines.
                 p.addLast(new FlushConsolidationHandler(256, true));
               }
-              p.addLast(new LengthFieldPrepender(4));
+              p.addLast(variant.equals(ENCODER) ? new LengthPrefixEncoder() : new LengthFieldPrepender(4));
             }
           })
           .connect(server.localAddress()).sync().channel();
@@ -320,6 +341,24 @@ public class LoopbackThroughputBenchmark {
       }
       clientGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
       serverGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  /**
+   * Writes a byte array as one frame, length and bytes in one buffer: the least any length-prefixed
+   * framing can do, and the shape of Polis's frame encoder without its message codec.
+   */
+  @Sharable
+  static final class LengthPrefixEncoder extends MessageToByteEncoder<byte[]> {
+
+    LengthPrefixEncoder() {
+      super(byte[].class);
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, byte[] message, ByteBuf out) {
+      out.writeInt(message.length);
+      out.writeBytes(message);
     }
   }
 

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.polis.benchmarks.Ratios results.json subject=baseline...},
  * where each name is {@code Class.method}, followed by {@code [param=value,...]} when the benchmark has
- * JMH parameters, e.g. {@code LoopbackThroughputBenchmark.rawNetty[flushes=consolidated]}.
+ * JMH parameters, e.g. {@code LoopbackThroughputBenchmark.rawNetty[variant=encoder]}.
  *
  * <p>The ratio's error combines the two scores' relative errors (JMH's 99.9% confidence half-widths) in
  * quadrature. That treats the two measurements as independent, which on a shared machine they are not
