@@ -17,6 +17,12 @@ import java.util.UUID;
  */
 public final class WireReader {
 
+  /** Refuses malformed input instead of replacing it, so a frame cannot smuggle in an altered name. */
+  private static final ThreadLocal<CharsetDecoder> STRICT_UTF8 = ThreadLocal.withInitial(() ->
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT));
+
   private final ByteBuf in;
 
   /**
@@ -112,18 +118,21 @@ public final class WireReader {
    */
   public String readString(String field, int maxBytes) {
     int length = readLength(field, maxBytes);
-    ByteBuffer bytes = in.nioBuffer(in.readerIndex(), length);
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
-    String value;
+    int start = in.readerIndex();
+    // Most strings on the wire (cluster names, hosts, channels) are ASCII: no decoder needed for those.
+    if (in.forEachByte(start, length, b -> b >= 0) == -1) {
+      String ascii = in.toString(start, length, StandardCharsets.US_ASCII);
+      in.skipBytes(length);
+      return ascii;
+    }
+    byte[] bytes = new byte[length];
+    in.readBytes(bytes);
+    CharsetDecoder decoder = STRICT_UTF8.get().reset();
     try {
-      value = decoder.decode(bytes).toString();
+      return decoder.decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       throw new WireFormatException(field + " is not valid UTF-8");
     }
-    in.skipBytes(length);
-    return value;
   }
 
   /**
