@@ -14,7 +14,6 @@ import io.polis.wire.Ping;
 import io.polis.wire.PingReq;
 import io.polis.wire.PushPull;
 import io.polis.wire.SwimMessage;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -51,7 +50,7 @@ public final class SwimMembership implements ClusterMembership {
 
   private final Dissemination dissemination;
   private final EventDispatcher events;
-  private final Map<MemberId, Suspicion> suspicions = new HashMap<>();
+  private final Suspicions suspicions;
   private final Prober prober;
   private final Joiner joiner;
   private final Gossiper gossiper;
@@ -81,6 +80,7 @@ public final class SwimMembership implements ClusterMembership {
     this.health = new LocalHealth(config.maxLocalHealth());
     this.dissemination = new Dissemination(config.retransmitMultiplier());
     this.events = new EventDispatcher(eventExecutor);
+    this.suspicions = new Suspicions(this);
     this.prober = new Prober(this);
     this.joiner = new Joiner(this);
     this.gossiper = new Gossiper(this);
@@ -136,7 +136,7 @@ public final class SwimMembership implements ClusterMembership {
     for (MemberUpdate u : message.updates()) {
       apply(fromPushPull ? softenDeath(u, from.memberId()) : u);
     }
-    tellIfSuspected(from);
+    suspicions.tellIfSuspected(from);
     if (message instanceof Ping ping) {
       if (ping.target().equals(table.local().id)) {
         send(from.advertisedAddress(), new Ack(ping.seq(), table.local().id, gossipFor(from.memberId())));
@@ -149,20 +149,6 @@ public final class SwimMembership implements ClusterMembership {
       prober.relay(from, req);
     } else if (message instanceof PushPull pushPull && !pushPull.reply()) {
       send(from.advertisedAddress(), new PushPull(true, false, fullState()));
-    }
-  }
-
-  /**
-   * Lifeguard's buddy system, made certain: a member we suspect that talks to us without refuting has
-   * not heard of the suspicion (its prober may be slow, or ours may not reach it this round), so we tell
-   * it now, at most once per probe period. Acks already carry the news; other messages get a gossip.
-   */
-  private void tellIfSuspected(PeerInfo from) {
-    Suspicion s = suspicions.get(from.memberId());
-    MemberRecord r = table.get(from.memberId());
-    if (s != null && r != null && r.state == MemberState.SUSPECT
-        && s.shouldTell(clock.nanos(), config.probeInterval().toNanos())) {
-      send(from.advertisedAddress(), new io.polis.wire.Gossip(gossipFor(from.memberId())));
     }
   }
 
@@ -204,7 +190,7 @@ public final class SwimMembership implements ClusterMembership {
     }
     if (applied.suspect()) {
       MemberRecord r = table.get(update.member());
-      if (r != null && suspect(r, update.source()) && applied.gossip() == null) {
+      if (r != null && suspicions.suspect(r, update.source()) && applied.gossip() == null) {
         // A new, independent confirmation: pass it on so the others' timers shrink too (Lifeguard).
         dissemination.enqueue(update);
       }
@@ -228,50 +214,6 @@ public final class SwimMembership implements ClusterMembership {
       log.info("{} member {} {}", node, m, event instanceof MembershipEvent.Joined ? "joined"
           : event instanceof MembershipEvent.Left ? "left" : "refuted its suspicion");
     }
-  }
-
-  /**
-   * Starts a suspicion timer for a member, or counts a further, independent accusation.
-   *
-   * @return true if the suspicion is new or the accusation was a new, independent one
-   */
-  private boolean suspect(MemberRecord r, MemberId accuser) {
-    Suspicion s = suspicions.get(r.id);
-    if (s == null || s.incarnation() != r.incarnation) {
-      int n = table.liveCount();
-      long min = (long) (config.suspicionMultiplier() * Math.max(1.0, Math.log10(n))
-          * config.probeInterval().toNanos());
-      int expected = Math.max(0, Math.min(config.indirectProbes(), n - 2));
-      s = new Suspicion(r.incarnation, accuser, clock.nanos(), min, min * config.suspicionMaxMultiplier(), expected);
-      suspicions.put(r.id, s);
-    } else if (!s.confirm(accuser)) {
-      return false;
-    }
-    scheduleSuspicionCheck(r.id, s.deadlineNanos());
-    return true;
-  }
-
-  private void scheduleSuspicionCheck(MemberId id, long deadline) {
-    scheduler.schedule(Duration.ofNanos(Math.max(0, deadline - clock.nanos())), () -> {
-      if (running) {
-        checkSuspicion(id);
-        publishView();
-      }
-    });
-  }
-
-  private void checkSuspicion(MemberId id) {
-    Suspicion s = suspicions.get(id);
-    MemberRecord r = table.get(id);
-    if (s == null || r == null || r.state != MemberState.SUSPECT || r.incarnation != s.incarnation()) {
-      suspicions.remove(id);
-      return;
-    }
-    if (clock.nanos() < s.deadlineNanos()) {
-      return; // an earlier check; the one scheduled for the current deadline follows
-    }
-    suspicions.remove(id);
-    apply(new MemberUpdate(MemberUpdate.Status.DEAD, r.id, r.address, r.incarnation, r.metadata, table.local().id));
   }
 
   /** Called by the prober when a probe got no ack, directly or indirectly. */

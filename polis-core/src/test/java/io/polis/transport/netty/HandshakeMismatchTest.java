@@ -55,13 +55,13 @@ class HandshakeMismatchTest {
   void aNodeOfAnotherClusterIsRefusedWithClusterMismatchLoggedOnBothSides() throws Exception {
     try (TestNode server = TestNode.start(c -> c.clusterName("beta"));
         TestNode client = TestNode.start(c -> c.clusterName("alpha"))) {
-      HandshakeRejectedException rejected = rejection(client.transport.connect(server.address()));
+      HandshakeRejectedException rejected = TestNode.rejectionOf(client.transport.connect(server.address()));
 
       assertThat(rejected.reason()).isEqualTo(RejectReason.CLUSTER_MISMATCH);
       assertThat(rejected).hasMessageContaining("'alpha'").hasMessageContaining("'beta'");
       logs.awaitWarningFrom(server.id().shortForm(), "CLUSTER_MISMATCH", client.id().shortForm(), "'alpha'");
       logs.awaitWarningFrom(client.id().shortForm(), "CLUSTER_MISMATCH", "'beta'");
-      awaitNoInboundConnection(server);
+      server.awaitNoInboundConnection();
       assertStillServes(server, c -> c.clusterName("beta"));
     }
   }
@@ -78,7 +78,7 @@ class HandshakeMismatchTest {
         assertThat(reject.reason()).isEqualTo(RejectReason.CLUSTER_MISMATCH);
         assertThat(reject.detail()).contains("'beta'").contains("'alpha'");
       });
-      awaitNoInboundConnection(server);
+      server.awaitNoInboundConnection();
     }
   }
 
@@ -89,13 +89,13 @@ class HandshakeMismatchTest {
     try (TestNode server = TestNode.start(c -> c.protocolVersionForTesting(serverVersion));
         TestNode client = TestNode.start(c -> c.protocolVersionForTesting(clientVersion))) {
       CompletableFuture<Void> sent = client.transport.send(server.address(), data("must not arrive"));
-      HandshakeRejectedException rejected = rejection(sent);
+      HandshakeRejectedException rejected = TestNode.rejectionOf(sent);
 
       assertThat(rejected.reason()).isEqualTo(RejectReason.VERSION_MISMATCH);
       assertThat(rejected).hasMessageContaining("version 2");
       logs.awaitWarningFrom(client.id().shortForm(), "VERSION_MISMATCH");
       logs.awaitWarningFrom(server.id().shortForm(), "VERSION_MISMATCH");
-      awaitNoInboundConnection(server);
+      server.awaitNoInboundConnection();
       assertThat(server.received).isEmpty();
       // The side that speaks this build's version goes on working with its own kind.
       assertStillServes(clientVersion == 1 ? client : server, c -> { });
@@ -107,14 +107,14 @@ class HandshakeMismatchTest {
     try (TestNode server = TestNode.start(c -> c.secret(SECRET));
         TestNode client = TestNode.start(c -> c.secret(OTHER_SECRET))) {
       CompletableFuture<Void> sent = client.transport.send(server.address(), data("must not arrive"));
-      HandshakeRejectedException rejected = rejection(sent);
+      HandshakeRejectedException rejected = TestNode.rejectionOf(sent);
 
       assertThat(rejected.reason()).isEqualTo(RejectReason.AUTHENTICATION_FAILED);
       assertThat(rejected).hasMessageContaining("cluster secret")
           .hasMessageNotContaining("refused by the peer"); // the wording of a received Reject
       logs.awaitWarningFrom(client.id().shortForm(), "AUTHENTICATION_FAILED");
       logs.awaitWarningFrom(server.id().shortForm(), "authentication failed", client.id().shortForm());
-      awaitNoInboundConnection(server);
+      server.awaitNoInboundConnection();
       assertThat(server.received).isEmpty();
       assertThat(client.received).isEmpty();
       assertStillServes(server, c -> c.secret(SECRET));
@@ -130,13 +130,13 @@ class HandshakeMismatchTest {
     Consumer<TransportConfig.Builder> serverConfig = c -> c.secret(sideWithSecret.equals("server") ? SECRET : null);
     Consumer<TransportConfig.Builder> clientConfig = c -> c.secret(sideWithSecret.equals("client") ? SECRET : null);
     try (TestNode server = TestNode.start(serverConfig); TestNode client = TestNode.start(clientConfig)) {
-      HandshakeRejectedException rejected = rejection(client.transport.connect(server.address()));
+      HandshakeRejectedException rejected = TestNode.rejectionOf(client.transport.connect(server.address()));
 
       assertThat(rejected.reason()).isEqualTo(RejectReason.AUTHENTICATION_FAILED);
       assertThat(rejected).hasMessageContaining(expected);
       logs.awaitWarningFrom(client.id().shortForm(), "AUTHENTICATION_FAILED", expected);
       logs.awaitWarningFrom(server.id().shortForm(), "authentication failed", client.id().shortForm());
-      awaitNoInboundConnection(server);
+      server.awaitNoInboundConnection();
       assertStillServes(server, serverConfig);
     }
   }
@@ -157,7 +157,7 @@ class HandshakeMismatchTest {
     try (TestNode server = TestNode.start(c -> c.clusterName("beta"));
         TestNode client = TestNode.start(c -> c.clusterName("alpha").reconnectBackoff(backoff, backoff))) {
       String serverRefusal = "refused connection from " + client.id().shortForm();
-      HandshakeRejectedException first = rejection(client.transport.send(server.address(), data("one")));
+      HandshakeRejectedException first = TestNode.rejectionOf(client.transport.send(server.address(), data("one")));
       long failedAt = System.nanoTime();
       logs.awaitWarningFrom(server.id().shortForm(), serverRefusal);
 
@@ -190,7 +190,7 @@ class HandshakeMismatchTest {
       raw.send(new AuthProof(new byte[WireLimits.PROOF_BYTES])); // a proof made without the secret
       assertThat(raw.readUntilClosed()).isEmpty();
       logs.awaitWarningFrom(server.id().shortForm(), "authentication failed", hello.memberId().shortForm());
-      awaitNoInboundConnection(server);
+      server.awaitNoInboundConnection();
       assertStillServes(server, c -> c.secret(SECRET));
     }
   }
@@ -207,20 +207,11 @@ class HandshakeMismatchTest {
 
         assertThat(raw.readUntilClosed()).isEmpty(); // neither a proof nor a Reject
       }
-      assertThat(rejection(connecting).reason()).isEqualTo(RejectReason.AUTHENTICATION_FAILED);
+      assertThat(TestNode.rejectionOf(connecting).reason()).isEqualTo(RejectReason.AUTHENTICATION_FAILED);
       logs.awaitWarningFrom(client.id().shortForm(), "AUTHENTICATION_FAILED");
     }
   }
 
-  private static HandshakeRejectedException rejection(CompletableFuture<?> future) throws InterruptedException {
-    Throwable failure = failureOf(future);
-    assertThat(failure).isInstanceOf(HandshakeRejectedException.class);
-    return (HandshakeRejectedException) failure;
-  }
-
-  private static void awaitNoInboundConnection(TestNode server) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> server.transport.inboundConnectionCount() == 0);
-  }
 
   /** A third, well-configured node can still connect to the given node and exchange messages with it. */
   private static void assertStillServes(TestNode node, Consumer<TransportConfig.Builder> config)

@@ -2,6 +2,7 @@ package io.polis.transport.netty;
 
 import io.polis.node.Address;
 import io.polis.node.MemberId;
+import io.polis.transport.HandshakeRejectedException;
 import io.polis.transport.PeerInfo;
 import io.polis.transport.TransportConfig;
 import io.polis.wire.DataMessage;
@@ -110,6 +111,21 @@ final class TestNode implements AutoCloseable {
     } catch (TimeoutException e) {
       throw new AssertionError("the future neither failed nor completed within " + within, e);
     }
+  }
+
+  /** Waits for a future that must fail with a refused handshake, and returns the refusal. */
+  static HandshakeRejectedException rejectionOf(CompletableFuture<?> future) throws InterruptedException {
+    Throwable failure = failureOf(future);
+    if (!(failure instanceof HandshakeRejectedException rejected)) {
+      throw new AssertionError("expected a refused handshake but got " + failure, failure);
+    }
+    return rejected;
+  }
+
+  /** Waits until this node has no inbound connection left. */
+  void awaitNoInboundConnection() {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> transport.inboundConnectionCount() == 0);
   }
 
   @Override

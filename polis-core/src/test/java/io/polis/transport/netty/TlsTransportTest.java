@@ -83,13 +83,13 @@ class TlsTransportTest {
     TlsConfig intruderTls = rogue.issue("intruder").tls(cluster, true);
     try (TestNode server = node(tls("server", true)); TestNode intruder = node(c -> c.tls(intruderTls))) {
       CompletableFuture<Void> sent = intruder.transport.send(server.address(), data("must not arrive"));
-      HandshakeRejectedException rejected = rejection(sent);
+      HandshakeRejectedException rejected = TestNode.rejectionOf(sent);
 
       assertThat(rejected.reason()).isEqualTo(RejectReason.AUTHENTICATION_FAILED);
       assertThat(rejected).hasMessageContaining("TLS");
       logs.awaitWarningFrom(server.id().shortForm(), "TLS handshake failed");
       logs.awaitWarningFrom(intruder.id().shortForm(), "AUTHENTICATION_FAILED", "TLS");
-      awaitNoInboundConnection(server);
+      server.awaitNoInboundConnection();
       assertThat(server.received).isEmpty();
       try (TestNode member = node(tls("member", true))) {
         member.exchangeWith(server);
@@ -101,12 +101,12 @@ class TlsTransportTest {
   void aClientRefusesAServerWhoseCertificateComesFromAnUntrustedAuthority() throws Exception {
     TlsConfig impostorTls = rogue.issue("impostor").tls(cluster, false);
     try (TestNode impostor = node(c -> c.tls(impostorTls)); TestNode client = node(tls("client", false))) {
-      HandshakeRejectedException rejected = rejection(client.transport.connect(impostor.address()));
+      HandshakeRejectedException rejected = TestNode.rejectionOf(client.transport.connect(impostor.address()));
 
       assertThat(rejected.reason()).isEqualTo(RejectReason.AUTHENTICATION_FAILED);
       assertThat(rejected).hasMessageContaining("TLS");
       logs.awaitWarningFrom(client.id().shortForm(), "AUTHENTICATION_FAILED", "TLS");
-      awaitNoInboundConnection(impostor);
+      impostor.awaitNoInboundConnection();
       assertThat(impostor.received).isEmpty();
     }
   }
@@ -118,7 +118,7 @@ class TlsTransportTest {
 
       assertThat(failure).isInstanceOf(TransportException.class);
       logs.awaitWarningFrom(server.id().shortForm(), "TLS handshake failed");
-      awaitNoInboundConnection(server);
+      server.awaitNoInboundConnection();
     }
   }
 
@@ -130,7 +130,7 @@ class TlsTransportTest {
       assertThat(failure).isInstanceOf(HandshakeRejectedException.class)
           .hasMessageContaining("TLS handshake failed").hasMessageContaining("is TLS on at the peer?");
       logs.awaitWarningFrom(server.id().shortForm(), "closed connection from", "not a Polis peer");
-      awaitNoInboundConnection(server);
+      server.awaitNoInboundConnection();
     }
   }
 
@@ -151,9 +151,9 @@ class TlsTransportTest {
     TlsConfig clientTls = cluster.issue("client").tls(true);
     try (TestNode server = node(c -> c.tls(serverTls).secret(SECRET));
         TestNode client = node(c -> c.tls(clientTls).secret("another secret of 16+ bytes"))) {
-      assertThat(rejection(client.transport.connect(server.address())).reason())
+      assertThat(TestNode.rejectionOf(client.transport.connect(server.address())).reason())
           .isEqualTo(RejectReason.AUTHENTICATION_FAILED);
-      awaitNoInboundConnection(server);
+      server.awaitNoInboundConnection();
     }
   }
 
@@ -270,13 +270,4 @@ class TlsTransportTest {
     });
   }
 
-  private static HandshakeRejectedException rejection(CompletableFuture<?> future) throws InterruptedException {
-    Throwable failure = failureOf(future);
-    assertThat(failure).isInstanceOf(HandshakeRejectedException.class);
-    return (HandshakeRejectedException) failure;
-  }
-
-  private static void awaitNoInboundConnection(TestNode server) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> server.transport.inboundConnectionCount() == 0);
-  }
 }
