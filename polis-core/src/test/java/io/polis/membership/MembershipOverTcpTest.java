@@ -71,7 +71,11 @@ class MembershipOverTcpTest {
   void anAbruptlyStoppedNodeIsDeclaredDownByAll() {
     List<PolisNode> cluster = startCluster(4);
     List<MembershipEvent> seen = new CopyOnWriteArrayList<>();
-    cluster.get(0).membership().addListener(seen::add);
+    List<String> threads = new CopyOnWriteArrayList<>();
+    cluster.get(0).membership().addListener(event -> {
+      seen.add(event);
+      threads.add(Thread.currentThread().getName());
+    });
     PolisNode victim = cluster.get(3);
     victim.close();
     nodes.remove(victim);
@@ -81,6 +85,11 @@ class MembershipOverTcpTest {
     }
     await().atMost(BOUND).until(() -> seen.stream()
         .anyMatch(e -> e instanceof MembershipEvent.Down && e.member().id().equals(victim.id())));
+    // Listeners run on the node's one event thread, never on the protocol or I/O threads.
+    assertThat(threads).containsOnly("polis-events-" + cluster.get(0).id().shortForm());
+    List<String> aboutVictim = seen.stream().filter(e -> e.member().id().equals(victim.id()))
+        .map(e -> e.getClass().getSimpleName()).toList();
+    assertThat(aboutVictim).endsWith("Suspected", "Down"); // an earlier refuted suspicion may come first under load
   }
 
   @Test
