@@ -36,6 +36,10 @@ final class MemberTable {
   private final Map<MemberId, MemberRecord> members = new LinkedHashMap<>();
   private final MemberRecord local;
   private boolean leaving;
+  /** Kept up to date on every change, so that asking costs nothing per message. */
+  private int live = 1;
+  /** Raised on every change, so a reader can tell whether its snapshot is stale without comparing. */
+  private long version;
 
   MemberTable(MemberId localId, Address localAddress, Map<String, String> metadata, long nowNanos) {
     this.localId = localId;
@@ -67,13 +71,12 @@ final class MemberTable {
   }
 
   int liveCount() {
-    int n = 0;
-    for (MemberRecord r : members.values()) {
-      if (r.state.isLive()) {
-        n++;
-      }
-    }
-    return n;
+    return live;
+  }
+
+  /** @return a number that changes whenever any member's record changes */
+  long version() {
+    return version;
   }
 
   /** Raises this node's incarnation and returns the alive claim that announces it. */
@@ -82,6 +85,7 @@ final class MemberTable {
     if (newMetadata != null) {
       local.metadata = newMetadata;
     }
+    version++;
     return local.toUpdate(localId);
   }
 
@@ -89,6 +93,10 @@ final class MemberTable {
   MemberUpdate leaveLocal(long nowNanos) {
     leaving = true;
     local.incarnation++;
+    if (local.state.isLive()) {
+      live--;
+    }
+    version++;
     local.state = MemberState.LEFT;
     local.changedAtNanos = nowNanos;
     return local.toUpdate(localId);
@@ -112,6 +120,7 @@ final class MemberTable {
     }
     // Someone thinks this node is suspect or down: refute with a higher incarnation.
     local.incarnation = u.incarnation() + 1;
+    version++;
     return new Applied(local.toUpdate(localId), null, false, true);
   }
 
@@ -120,12 +129,18 @@ final class MemberTable {
       MemberRecord added = new MemberRecord(u.member(), u.address(), u.metadata(), u.incarnation(),
           MemberState.ALIVE, now);
       members.put(u.member(), added);
+      live++;
+      version++;
       return new Applied(u, new MembershipEvent.Joined(added.snapshot()), false, false);
     }
     if (u.incarnation() <= r.incarnation) {
       return Applied.NOTHING;
     }
     MemberState before = r.state;
+    if (!before.isLive()) {
+      live++;
+    }
+    version++;
     boolean metadataChanged = !r.metadata.equals(u.metadata()) || !r.address.equals(u.address());
     r.incarnation = u.incarnation();
     r.address = u.address();
@@ -151,6 +166,7 @@ final class MemberTable {
       return new Applied(null, null, true, false); // a confirmation of a suspicion already held
     }
     r.incarnation = u.incarnation();
+    version++;
     r.state = MemberState.SUSPECT;
     r.changedAtNanos = now;
     return new Applied(u, new MembershipEvent.Suspected(r.snapshot()), true, false);
@@ -161,6 +177,8 @@ final class MemberTable {
       return Applied.NOTHING;
     }
     r.incarnation = u.incarnation();
+    live--;
+    version++;
     r.state = u.status() == MemberUpdate.Status.LEFT ? MemberState.LEFT : MemberState.DEAD;
     r.changedAtNanos = now;
     Member m = r.snapshot();
@@ -186,6 +204,9 @@ final class MemberTable {
 
   /** Forgets dead and departed members older than the reap timeout. */
   void reap(long now, long reapTimeoutNanos) {
-    members.values().removeIf(r -> r != local && !r.state.isLive() && now - r.changedAtNanos >= reapTimeoutNanos);
+    if (members.values().removeIf(r -> r != local && !r.state.isLive()
+        && now - r.changedAtNanos >= reapTimeoutNanos)) {
+      version++;
+    }
   }
 }

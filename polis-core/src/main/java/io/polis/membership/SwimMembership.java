@@ -55,6 +55,7 @@ public final class SwimMembership implements ClusterMembership {
   private final Joiner joiner;
   private final Gossiper gossiper;
   private volatile Map<MemberId, Member> view;
+  private long publishedVersion = -1;
   private boolean running;
   private boolean left;
 
@@ -273,7 +274,13 @@ public final class SwimMembership implements ClusterMembership {
     }
   }
 
+  /** Republishes the read snapshot if anything changed since the last one: O(n), so not per message. */
   void publishView() {
+    long version = table.version();
+    if (version == publishedVersion) {
+      return;
+    }
+    publishedVersion = version;
     Map<MemberId, Member> next = new HashMap<>();
     for (MemberRecord r : table.all()) {
       next.put(r.id, r.snapshot());

@@ -124,4 +124,25 @@ class MemberTableTest {
     assertThat(table.apply(changed, 1).event()).isInstanceOf(MembershipEvent.MetadataUpdated.class);
     assertThat(table.get(other).metadata).containsEntry("zone", "b");
   }
+
+  @Test
+  void theLiveCountFollowsEveryTransition() {
+    assertThat(table.liveCount()).isEqualTo(1);
+    table.apply(about(other, Status.ALIVE, 0), 1);
+    assertThat(table.liveCount()).isEqualTo(2);
+    table.apply(about(other, Status.SUSPECT, 0), 2);
+    assertThat(table.liveCount()).isEqualTo(2);
+    table.apply(about(other, Status.DEAD, 0), 3);
+    assertThat(table.liveCount()).isEqualTo(1);
+    table.apply(about(other, Status.ALIVE, 1), 4);
+    assertThat(table.liveCount()).isEqualTo(2);
+    table.apply(about(other, Status.LEFT, 1), 5);
+    table.reap(100, 10);
+    assertThat(table.liveCount()).isEqualTo(1).isEqualTo(
+        (int) table.all().stream().filter(r -> r.state.isLive()).count());
+    long before = table.version();
+    table.leaveLocal(200);
+    assertThat(table.liveCount()).isZero();
+    assertThat(table.version()).isGreaterThan(before);
+  }
 }
