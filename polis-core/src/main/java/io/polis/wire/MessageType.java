@@ -36,7 +36,27 @@ public enum MessageType {
   /** {@link PushPull}. */
   PUSH_PULL(0x34),
   /** {@link Gossip}. */
-  GOSSIP(0x35);
+  GOSSIP(0x35),
+  /** {@link VoteRequest}. */
+  VOTE_REQUEST(0x40),
+  /** {@link VoteResponse}. */
+  VOTE_RESPONSE(0x41),
+  /** {@link AppendRequest}. */
+  APPEND_REQUEST(0x42),
+  /** {@link AppendResponse}. */
+  APPEND_RESPONSE(0x43),
+  /** {@link RaftHeartbeat}. */
+  RAFT_HEARTBEAT(0x44),
+  /** {@link RaftHeartbeatResponse}. */
+  RAFT_HEARTBEAT_RESPONSE(0x45),
+  /** {@link TimeoutNow}. */
+  TIMEOUT_NOW(0x46),
+  /** {@link ReadIndexRequest}. */
+  READ_INDEX_REQUEST(0x47),
+  /** {@link ReadIndexResponse}. */
+  READ_INDEX_RESPONSE(0x48),
+  /** {@link ForwardedProposal}. */
+  FORWARDED_PROPOSAL(0x49);
 
   private static final MessageType[] BY_CODE = new MessageType[256];
 

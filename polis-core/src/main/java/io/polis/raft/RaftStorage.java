@@ -1,0 +1,79 @@
+package io.polis.raft;
+
+import io.polis.wire.LogEntry;
+import java.util.List;
+
+/**
+ * Where a member keeps its Raft log and {@link HardState}: in memory for tests, in files in production.
+ *
+ * <p><b>Contract.</b>
+ *
+ * <ul>
+ *   <li>One thread uses a storage: the member's driver. Implementations need no locks for it; reads made
+ *       by the core happen on the same thread between saves.
+ *   <li>{@link #save} is the only mutation. When it returns, what it was given is as durable as the
+ *       store's sync policy promises (the in-memory store: survives a simulated crash, not a real one).
+ *       The driver calls it before sending any message that depends on what it saves.
+ *   <li>Appended entries replace every stored entry at or after the first new entry's index: that is how
+ *       a follower's conflicting, uncommitted suffix is truncated (Raft §5.3).
+ *   <li>Indexes start at 1. Reads outside {@code [firstIndex() - 1, lastIndex()]} throw
+ *       {@link IndexOutOfBoundsException}; the term at {@code firstIndex() - 1} is the term of the last
+ *       entry compacted away (0 when nothing was).
+ *   <li>An I/O failure is thrown as {@link java.io.UncheckedIOException}; the driver then stops the member
+ *       rather than run on a log it cannot trust.
+ * </ul>
+ */
+public interface RaftStorage extends AutoCloseable {
+
+  /**
+   * Returns the hard state last saved.
+   *
+   * @return the hard state, {@link HardState#EMPTY} for a new store
+   */
+  HardState hardState();
+
+  /**
+   * Returns the index of the first entry still held.
+   *
+   * @return 1 until the log is compacted
+   */
+  long firstIndex();
+
+  /**
+   * Returns the index of the last entry held.
+   *
+   * @return the last index, or {@code firstIndex() - 1} when the log is empty
+   */
+  long lastIndex();
+
+  /**
+   * Returns the term of the entry at an index.
+   *
+   * @param index from {@code firstIndex() - 1} to {@code lastIndex()}
+   * @return the term
+   */
+  long term(long index);
+
+  /**
+   * Returns consecutive entries.
+   *
+   * @param from the first index wanted, at least {@link #firstIndex()}
+   * @param toExclusive one past the last index wanted, at most {@code lastIndex() + 1}
+   * @param maxBytes a soft limit on their total {@link LogEntry#sizeInBytes()}; at least one entry is
+   *     returned when the range is not empty
+   * @return the entries, in index order
+   */
+  List<LogEntry> entries(long from, long toExclusive, long maxBytes);
+
+  /**
+   * Saves a new hard state and/or new entries, durably per the store's policy, in one step.
+   *
+   * @param hardState the new hard state, or null when unchanged
+   * @param entries entries to append (replacing any stored at or after the first one's index); may be empty
+   */
+  void save(@org.jspecify.annotations.Nullable HardState hardState, List<LogEntry> entries);
+
+  /** Releases files and locks. The in-memory store keeps its contents so a "restarted" member finds them. */
+  @Override
+  void close();
+}

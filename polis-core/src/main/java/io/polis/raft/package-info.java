@@ -1,0 +1,13 @@
+/**
+ * The Raft consensus core: a pure state machine ({@link io.polis.raft.RaftCore}) that turns ticks,
+ * messages and proposals into {@link io.polis.raft.Ready} batches, with the SPIs its driver plugs into
+ * ({@link io.polis.raft.RaftStorage}, {@link io.polis.raft.StateMachine}) and the interface services
+ * program against ({@link io.polis.raft.RaftGroup}).
+ *
+ * <p>Nothing here starts a thread, reads a clock or touches a socket: time moves only by
+ * {@link io.polis.raft.RaftCore#tick()}, and randomness comes from an injected generator.
+ */
+@NullMarked
+package io.polis.raft;
+
+import org.jspecify.annotations.NullMarked;
