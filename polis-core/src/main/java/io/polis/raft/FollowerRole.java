@@ -1,0 +1,104 @@
+package io.polis.raft;
+
+import io.polis.node.MemberId;
+import io.polis.wire.AppendRequest;
+import io.polis.wire.AppendResponse;
+import io.polis.wire.LogEntry;
+import io.polis.wire.RaftHeartbeat;
+import io.polis.wire.RaftHeartbeatResponse;
+import io.polis.wire.RaftMessage;
+import io.polis.wire.ReadIndexResponse;
+import io.polis.wire.TimeoutNow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A follower: appends what its leader sends and campaigns when the leader falls silent. */
+final class FollowerRole implements RoleBehavior {
+
+  private static final Logger log = LoggerFactory.getLogger(FollowerRole.class);
+
+  private final RaftCore c;
+
+  FollowerRole(RaftCore core) {
+    this.c = core;
+  }
+
+  @Override
+  public RaftRole role() {
+    return RaftRole.FOLLOWER;
+  }
+
+  @Override
+  public void tick() {
+    c.electionElapsed++;
+    if (c.tracker.isPromotable() && c.electionElapsed >= c.randomizedElectionTimeout) {
+      // Raft §5.2: no word from a leader within the election timeout
+      Election.campaign(c, false);
+    }
+  }
+
+  @Override
+  public void step(MemberId from, RaftMessage m) {
+    if (m instanceof AppendRequest append) {
+      heardFromLeader(from);
+      handleAppend(from, append);
+    } else if (m instanceof RaftHeartbeat heartbeat) {
+      heardFromLeader(from);
+      // The leader caps the commit index at what it knows this member holds, so it is safe to take.
+      c.raftLog.commitTo(Math.min(heartbeat.commit(), c.raftLog.lastIndex()));
+      c.send(from, new RaftHeartbeatResponse(c.group, c.term, heartbeat.context()));
+    } else if (m instanceof TimeoutNow) {
+      if (c.tracker.isPromotable()) {
+        log.info("{} received TimeoutNow from {} at term {}; campaigning now", c.id.shortForm(), from.shortForm(),
+            c.term);
+        Election.campaign(c, true);
+      }
+    } else if (m instanceof ReadIndexResponse r) {
+      c.readStates.add(new ReadState(r.context(), r.index()));
+    } else {
+      log.debug("{} (follower) ignored {} from {}", c.id.shortForm(), m.type(), from.shortForm());
+    }
+  }
+
+  private void heardFromLeader(MemberId from) {
+    c.electionElapsed = 0;
+    c.lead = from;
+  }
+
+  /** Raft §5.3: accept entries only where the logs match at prevIndex; answer with a hint otherwise. */
+  private void handleAppend(MemberId from, AppendRequest m) {
+    String invalid = invalidEntries(m);
+    if (invalid != null) {
+      log.warn("{} dropped AppendRequest from {} at term {}: {}", c.id.shortForm(), from.shortForm(), c.term, invalid);
+      return;
+    }
+    RaftLog raftLog = c.raftLog;
+    if (m.prevIndex() < raftLog.committed()) {
+      c.send(from, new AppendResponse(c.group, c.term, true, raftLog.committed(), 0, 0));
+      return;
+    }
+    long lastNew = raftLog.maybeAppend(m.prevIndex(), m.prevTerm(), m.commit(), m.entries(), c::onLogChanged);
+    if (lastNew >= 0) {
+      c.send(from, new AppendResponse(c.group, c.term, true, lastNew, 0, 0));
+      return;
+    }
+    long hintIndex = raftLog.findConflictByTerm(Math.min(m.prevIndex(), raftLog.lastIndex()), m.prevTerm());
+    long hintTerm = Math.max(0, raftLog.term(hintIndex));
+    log.debug("{} [log {}@{}] rejected AppendRequest at {}@{} from {}; hint {}@{}", c.id.shortForm(),
+        raftLog.lastIndex(), raftLog.lastTerm(), m.prevIndex(), m.prevTerm(), from.shortForm(), hintIndex, hintTerm);
+    c.send(from, new AppendResponse(c.group, c.term, false, m.prevIndex(), hintIndex, hintTerm));
+  }
+
+  /** Entries a correct leader cannot have sent: terms above its own, or going backwards. */
+  private static String invalidEntries(AppendRequest m) {
+    long previous = m.prevTerm();
+    for (LogEntry e : m.entries()) {
+      if (e.term() > m.term() || e.term() < previous) {
+        return "entry " + e.index() + " has term " + e.term() + " (previous term " + previous + ", leader term "
+            + m.term() + ")";
+      }
+      previous = e.term();
+    }
+    return null;
+  }
+}

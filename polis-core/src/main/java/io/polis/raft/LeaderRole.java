@@ -1,0 +1,312 @@
+package io.polis.raft;
+
+import io.polis.node.MemberId;
+import io.polis.wire.AppendRequest;
+import io.polis.wire.AppendResponse;
+import io.polis.wire.EntryKind;
+import io.polis.wire.ForwardedProposal;
+import io.polis.wire.LogEntry;
+import io.polis.wire.RaftHeartbeat;
+import io.polis.wire.RaftHeartbeatResponse;
+import io.polis.wire.RaftMessage;
+import io.polis.wire.ReadIndexRequest;
+import io.polis.wire.ReadIndexResponse;
+import io.polis.wire.TimeoutNow;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader: replicates its log, commits by majority, answers reads, steps down when cut off, and hands
+ * leadership over on request. Replication itself is in {@link Replicator}.
+ */
+final class LeaderRole implements RoleBehavior {
+
+  private static final Logger log = LoggerFactory.getLogger(LeaderRole.class);
+
+  private final RaftCore c;
+  private final Replicator replicator;
+  private final ReadIndexQueue reads = new ReadIndexQueue();
+  private final long electedAtTick;
+  private int heartbeatElapsed;
+  private @Nullable MemberId transferee;
+  private boolean roundSentThisBatch;
+
+  LeaderRole(RaftCore core) {
+    this.c = core;
+    this.replicator = new Replicator(core);
+    this.electedAtTick = core.tickCount;
+  }
+
+  @Override
+  public RaftRole role() {
+    return RaftRole.LEADER;
+  }
+
+  /** Raft §5.4.2, §8: a new leader appends a no-op so entries of earlier terms can commit under it. */
+  void start() {
+    Progress self = c.tracker.progress(c.id);
+    if (self != null) {
+      self.match = c.raftLog.lastIndex();
+      self.becomeReplicate();
+    }
+    append(List.of(new LogEntry(c.term, c.raftLog.lastIndex() + 1, EntryKind.NO_OP, new byte[0])));
+  }
+
+  @Override
+  public void tick() {
+    heartbeatElapsed++;
+    c.electionElapsed++;
+    if (c.electionElapsed >= c.config.electionTicks()) {
+      c.electionElapsed = 0;
+      if (c.config.checkQuorum() && !c.tracker.quorumActiveAndReset()) {
+        log.warn("{} stepped down at term {}: no majority of voters answered within the election timeout",
+            c.id.shortForm(), c.term);
+        c.becomeFollower(c.term, null);
+        return;
+      }
+      if (transferee != null) {
+        log.info("{} abandoned the leadership transfer to {} at term {}: it did not catch up in time",
+            c.id.shortForm(), transferee.shortForm(), c.term);
+        transferee = null;
+      }
+    }
+    if (heartbeatElapsed >= c.config.heartbeatTicks()) {
+      heartbeatElapsed = 0;
+      broadcastHeartbeat();
+    }
+  }
+
+  @Override
+  public void step(MemberId from, RaftMessage m) {
+    if (m instanceof AppendResponse r) {
+      onAppendResponse(from, r);
+    } else if (m instanceof RaftHeartbeatResponse r) {
+      onHeartbeatResponse(from, r);
+    } else if (m instanceof ForwardedProposal p) {
+      if (c.configs.current().contains(from) && !propose(p.commands())) {
+        log.debug("{} dropped a proposal forwarded by {}: leadership transfer under way", c.id.shortForm(),
+            from.shortForm());
+      }
+    } else if (m instanceof ReadIndexRequest r) {
+      if (c.configs.current().contains(from)) {
+        readIndex(r.context(), from);
+      }
+    } else if (m instanceof AppendRequest || m instanceof RaftHeartbeat) {
+      log.error("{} received {} from {} claiming to lead term {} too; ignored", c.id.shortForm(), m.type(),
+          from.shortForm(), c.term);
+    }
+  }
+
+  boolean propose(List<byte[]> commands) {
+    if (transferee != null || commands.isEmpty()) {
+      return false;
+    }
+    long index = c.raftLog.lastIndex();
+    List<LogEntry> entries = new ArrayList<>(commands.size());
+    for (byte[] command : commands) {
+      entries.add(new LogEntry(c.term, ++index, EntryKind.COMMAND, command));
+    }
+    append(entries);
+    return true;
+  }
+
+  long proposeConfigChange(ConfigChange change) {
+    if (transferee != null) {
+      throw new ProposalRejectedException("a leadership transfer to " + transferee.shortForm() + " is under way");
+    }
+    long committed = c.raftLog.committed();
+    if (c.raftLog.term(committed) != c.term) {
+      throw new ProposalRejectedException("the leader has not yet committed an entry of its term " + c.term
+          + "; retry shortly");
+    }
+    if (c.configs.currentIndex() > committed) {
+      throw new ProposalRejectedException("the configuration change at index " + c.configs.currentIndex()
+          + " is not committed yet; changes go one at a time");
+    }
+    Configuration next = change.applyTo(c.configs.current());
+    long index = c.raftLog.lastIndex() + 1;
+    append(List.of(new LogEntry(c.term, index, EntryKind.CONFIGURATION, next.encode())));
+    return index;
+  }
+
+  private void append(List<LogEntry> entries) {
+    c.raftLog.append(entries);
+    c.onLogChanged(entries);
+    Progress self = c.tracker.progress(c.id);
+    if (self != null) {
+      self.maybeUpdate(c.raftLog.lastIndex());
+    }
+    if (!commitIfQuorum()) {
+      return; // stepped down
+    }
+    replicator.broadcastAppend();
+  }
+
+  void transferLeadership(MemberId target) {
+    if (target.equals(c.id)) {
+      return;
+    }
+    if (!c.configs.current().isVoter(target)) {
+      throw new ProposalRejectedException(target.shortForm() + " is not a voter, so it cannot lead");
+    }
+    if (target.equals(transferee)) {
+      return;
+    }
+    transferee = target;
+    c.electionElapsed = 0; // the transfer must finish within one election timeout
+    log.info("{} transfers leadership to {} at term {}", c.id.shortForm(), target.shortForm(), c.term);
+    if (c.tracker.progress(target).match == c.raftLog.lastIndex()) {
+      c.send(target, new TimeoutNow(c.group, c.term));
+    } else {
+      replicator.sendAppend(target, true);
+    }
+  }
+
+  void readIndex(long context, @Nullable MemberId requester) {
+    long committed = c.raftLog.committed();
+    if (c.raftLog.term(committed) != c.term) {
+      // Until an entry of this term commits, the commit index may lag what earlier leaders acknowledged.
+      reads.awaitCommit(context, requester);
+      return;
+    }
+    if (c.configs.current().voters().size() == 1 && c.configs.current().isVoter(c.id)) {
+      answer(context, requester, committed);
+    } else if (c.config.readMode() == RaftConfig.ReadMode.LEASE && leaseValid()) {
+      answer(context, requester, committed);
+    } else {
+      if (!roundSentThisBatch) {
+        broadcastHeartbeat(); // the round leaves after this read arrived, so its acknowledgements prove it
+      }
+      reads.await(new ReadIndexQueue.PendingRead(context, requester, committed, reads.round()));
+    }
+  }
+
+  private void answer(long context, @Nullable MemberId requester, long index) {
+    if (requester == null) {
+      c.readStates.add(new ReadState(context, index));
+    } else {
+      c.send(requester, new ReadIndexResponse(c.group, c.term, context, index));
+    }
+  }
+
+  private boolean leaseValid() {
+    return c.tracker.quorumAckedSentTick(c.tickCount) > c.tickCount - c.config.leaseTicks();
+  }
+
+  /** Whether a majority acknowledged a heartbeat within the last election timeout (or leadership is new). */
+  boolean hasRecentQuorum() {
+    return c.tickCount - electedAtTick < c.config.electionTicks()
+        || c.tracker.quorumAckedSentTick(c.tickCount) >= c.tickCount - c.config.electionTicks();
+  }
+
+  void onBatchHandedOut() {
+    roundSentThisBatch = false;
+  }
+
+  private void broadcastHeartbeat() {
+    long round = reads.newRound(c.tickCount, 2L * c.config.electionTicks());
+    roundSentThisBatch = true;
+    for (MemberId peer : c.tracker.peers()) {
+      Progress p = c.tracker.progress(peer);
+      c.send(peer, new RaftHeartbeat(c.group, c.term, Math.min(p.match, c.raftLog.committed()), round));
+    }
+  }
+
+  private void onHeartbeatResponse(MemberId from, RaftHeartbeatResponse r) {
+    Progress p = c.tracker.progress(from);
+    if (p == null) {
+      return;
+    }
+    p.recentActive = true;
+    p.probeSent = false;
+    if (p.match < c.raftLog.lastIndex()) {
+      replicator.sendAppend(from, false);
+    }
+    if (r.context() > p.ackedRound && r.context() <= reads.round()) {
+      p.ackedRound = r.context();
+      Long sent = reads.sentTick(r.context());
+      if (sent != null) {
+        p.ackedSentTick = Math.max(p.ackedSentTick, sent);
+      }
+      for (ReadIndexQueue.PendingRead read : reads.confirmed(c.tracker.quorumAckedRound(reads.round()))) {
+        answer(read.context(), read.requester(), read.index());
+      }
+    }
+  }
+
+  private void onAppendResponse(MemberId from, AppendResponse r) {
+    Progress p = c.tracker.progress(from);
+    if (p == null) {
+      return;
+    }
+    p.recentActive = true;
+    if (!r.success()) {
+      long hint = r.hintTerm() > 0 ? c.raftLog.findConflictByTerm(r.hintIndex(), r.hintTerm()) : r.hintIndex();
+      if (p.maybeDecrTo(r.index(), hint)) {
+        if (p.state == Progress.State.REPLICATE) {
+          p.becomeProbe();
+        }
+        replicator.sendAppend(from, true);
+      }
+      return;
+    }
+    if (r.index() > c.raftLog.lastIndex()) {
+      log.warn("{} ignored AppendResponse from {}: index {} is beyond the last index {}", c.id.shortForm(),
+          from.shortForm(), r.index(), c.raftLog.lastIndex());
+      return;
+    }
+    boolean wasPaused = p.isPaused();
+    if (!p.maybeUpdate(r.index())) {
+      return;
+    }
+    if (p.state == Progress.State.PROBE) {
+      p.becomeReplicate();
+    } else {
+      p.inflights.freeTo(r.index());
+    }
+    long committedBefore = c.raftLog.committed();
+    if (!commitIfQuorum()) {
+      return;
+    }
+    if (c.raftLog.committed() > committedBefore) {
+      replicator.broadcastAppend(); // tell everyone the new commit index
+    } else if (wasPaused) {
+      replicator.sendAppend(from, false);
+    }
+    while (replicator.sendAppend(from, false)) {
+      // fill the pipeline up to the in-flight limits
+    }
+    if (from.equals(transferee) && p.match == c.raftLog.lastIndex()) {
+      log.info("{} sends TimeoutNow to {} at term {}: its log is caught up", c.id.shortForm(), from.shortForm(), c.term);
+      c.send(from, new TimeoutNow(c.group, c.term));
+    }
+  }
+
+  /**
+   * Raft §5.3, §5.4.2: commits the highest index a majority holds, if it is of this term. Answers reads
+   * that waited for the first commit of the term, and steps down once a configuration without this member
+   * commits.
+   *
+   * @return false when this member is no longer the leader
+   */
+  private boolean commitIfQuorum() {
+    long quorumMatch = c.tracker.quorumMatch();
+    if (quorumMatch <= c.raftLog.committed() || c.raftLog.term(quorumMatch) != c.term) {
+      return true;
+    }
+    c.raftLog.commitTo(quorumMatch);
+    for (ReadIndexQueue.PendingRead read : reads.takeWaitingForCommit()) {
+      readIndex(read.context(), read.requester());
+    }
+    if (!c.configs.current().isVoter(c.id) && c.configs.currentIndex() <= quorumMatch) {
+      log.info("{} is no longer a voter (configuration at index {} committed); stepping down at term {}",
+          c.id.shortForm(), c.configs.currentIndex(), c.term);
+      c.becomeFollower(c.term, null);
+      return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,94 @@
+package io.polis.raft;
+
+/**
+ * The leader's view of one member's log (Raft §5.3 nextIndex and matchIndex), with the flow-control
+ * state etcd-raft uses: probing one message at a time until the logs are known to match, then
+ * replicating optimistically up to the in-flight limits.
+ */
+final class Progress {
+
+  enum State { PROBE, REPLICATE }
+
+  long match;
+  long next;
+  State state = State.PROBE;
+  /** In PROBE: a message is out and no answer has come yet. */
+  boolean probeSent;
+  /** Heard from since the last CheckQuorum. */
+  boolean recentActive;
+  /** Highest heartbeat round it acknowledged (for ReadIndex). */
+  long ackedRound;
+  /** Leader tick at which the newest heartbeat it acknowledged was sent (for lease reads). */
+  long ackedSentTick = Long.MIN_VALUE;
+  final Inflights inflights;
+
+  Progress(long next, int maxInflight, long maxInflightBytes) {
+    this.next = next;
+    this.inflights = new Inflights(maxInflight, maxInflightBytes);
+  }
+
+  void becomeProbe() {
+    state = State.PROBE;
+    next = match + 1;
+    probeSent = false;
+    inflights.reset();
+  }
+
+  void becomeReplicate() {
+    state = State.REPLICATE;
+    next = match + 1;
+    inflights.reset();
+  }
+
+  /** A success answer up to {@code index}; returns whether it told the leader anything new. */
+  boolean maybeUpdate(long index) {
+    boolean updated = index > match;
+    if (updated) {
+      match = index;
+      probeSent = false;
+    }
+    next = Math.max(next, index + 1);
+    return updated;
+  }
+
+  /**
+   * A rejection of the message whose previous index was {@code rejected}; {@code hint} is where the logs
+   * may match. Returns false for a stale rejection that must be ignored.
+   */
+  boolean maybeDecrTo(long rejected, long hint) {
+    if (state == State.REPLICATE) {
+      if (rejected <= match) {
+        return false;
+      }
+      next = match + 1;
+      return true;
+    }
+    if (next - 1 != rejected) {
+      return false;
+    }
+    next = Math.max(Math.min(rejected, hint + 1), match + 1);
+    probeSent = false;
+    return true;
+  }
+
+  boolean isPaused() {
+    return state == State.PROBE ? probeSent : inflights.full();
+  }
+
+  void sent(long lastIndex, long bytes, boolean hadEntries) {
+    if (state == State.REPLICATE) {
+      if (hadEntries) {
+        next = lastIndex + 1;
+        inflights.add(lastIndex, bytes);
+      }
+    } else {
+      probeSent = true;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return state + " match=" + match + " next=" + next + (probeSent ? " paused" : "")
+        + " inflight=" + inflights.count();
+  }
+}

@@ -1,0 +1,364 @@
+package io.polis.raft;
+
+import io.polis.node.MemberId;
+import io.polis.wire.ForwardedProposal;
+import io.polis.wire.LogEntry;
+import io.polis.wire.RaftMessage;
+import io.polis.wire.ReadIndexRequest;
+import io.polis.wire.VoteRequest;
+import io.polis.wire.VoteResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member's Raft state machine, pure: {@link #tick()}, {@link #step}, {@link #propose},
+ * {@link #readIndex} in; {@link #ready()} out. Not thread-safe; its driver owns it.
+ *
+ * <p>It implements Figure 2 of the Raft paper plus PreVote and CheckQuorum (thesis §9.6), a no-op entry on
+ * election, pipelined and flow-controlled replication with fast back-tracking, ReadIndex and lease reads
+ * (§6.4), leadership transfer (§3.10), learners and single-server membership changes (§4.1).
+ */
+public final class RaftCore {
+
+  private static final Logger log = LoggerFactory.getLogger(RaftCore.class);
+
+  final MemberId id;
+  final String group;
+  final RaftConfig config;
+  final RaftLog raftLog;
+  final ProgressTracker tracker;
+  final ConfigHistory configs;
+  private final RandomGenerator random;
+
+  long term;
+  @Nullable MemberId vote;
+  @Nullable MemberId lead;
+  RoleBehavior behavior;
+  int electionElapsed;
+  int randomizedElectionTimeout;
+  long tickCount;
+
+  final List<Outbound> outbox = new ArrayList<>();
+  final List<ReadState> readStates = new ArrayList<>();
+  private HardState savedHardState;
+
+  /**
+   * Creates a core over a storage that may already hold state (a restart).
+   *
+   * @param id this member
+   * @param group the group's name, carried in every message
+   * @param config the settings
+   * @param storage the member's log and hard state; read here, written only by the driver
+   * @param initial the configuration to use until the log holds one (the bootstrap voters, or
+   *     {@link Configuration#EMPTY} for a member waiting to be added)
+   * @param random the source of election timeout jitter
+   */
+  public RaftCore(MemberId id, String group, RaftConfig config, RaftStorage storage, Configuration initial,
+      RandomGenerator random) {
+    this.id = Objects.requireNonNull(id, "id");
+    this.group = Objects.requireNonNull(group, "group");
+    this.config = Objects.requireNonNull(config, "config");
+    this.random = Objects.requireNonNull(random, "random");
+    this.raftLog = new RaftLog(storage);
+    this.configs = new ConfigHistory(initial);
+    long last = storage.lastIndex();
+    if (last >= storage.firstIndex()) {
+      configs.onAppend(storage.entries(storage.firstIndex(), last + 1, Long.MAX_VALUE));
+    }
+    this.tracker = new ProgressTracker(id, config, configs.current());
+    HardState hs = storage.hardState();
+    this.term = hs.term();
+    this.vote = hs.votedFor();
+    this.savedHardState = hs;
+    becomeFollower(term, null);
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  /** Moves time by one tick. Timeouts become local actions: a campaign, a heartbeat, a step-down. */
+  public void tick() {
+    tickCount++;
+    behavior.tick();
+  }
+
+  /**
+   * Handles a message from a peer. Invalid messages are dropped with a log line; nothing a peer sends
+   * can throw out of here.
+   *
+   * @param from the authenticated sender
+   * @param message the message
+   */
+  public void step(MemberId from, RaftMessage message) {
+    if (!message.group().equals(group) || from.equals(id)) {
+      log.warn("{} dropped {} from {}: wrong group or from itself", id.shortForm(), message.type(), from.shortForm());
+      return;
+    }
+    if (message.term() == Long.MAX_VALUE) {
+      log.warn("{} dropped {} from {}: term out of range", id.shortForm(), message.type(), from.shortForm());
+      return;
+    }
+    try {
+      if (message instanceof ForwardedProposal || message instanceof ReadIndexRequest) {
+        behavior.step(from, message); // requests from followers: their term is informational
+      } else if (TermRules.admit(this, from, message)) {
+        if (message instanceof VoteRequest request) {
+          Election.handleVoteRequest(this, from, request);
+        } else {
+          behavior.step(from, message);
+        }
+      }
+    } catch (IllegalStateException e) {
+      log.error("{} dropped {} from {} at term {}: {}", id.shortForm(), message.type(), from.shortForm(), term,
+          e.getMessage());
+    }
+  }
+
+  /**
+   * Proposes commands. A leader appends them; a follower that knows its leader forwards them.
+   *
+   * @param commands the commands
+   * @return false when no leader is known or a leadership transfer is under way, so nothing was done
+   */
+  public boolean propose(List<byte[]> commands) {
+    if (behavior instanceof LeaderRole leader) {
+      return leader.propose(commands);
+    }
+    if (lead == null || commands.isEmpty()) {
+      return false;
+    }
+    send(lead, new ForwardedProposal(group, term, commands));
+    return true;
+  }
+
+  /**
+   * Proposes a single-server membership change. Only the leader takes one, and only when its previous
+   * change has committed and it has committed an entry of its own term.
+   *
+   * @param change the change
+   * @return the index of the configuration entry
+   * @throws ProposalRejectedException if this member is not the leader or the change cannot be made now
+   */
+  public long proposeConfigChange(ConfigChange change) {
+    if (!(behavior instanceof LeaderRole leader)) {
+      throw new ProposalRejectedException(id.shortForm() + " is not the leader");
+    }
+    return leader.proposeConfigChange(change);
+  }
+
+  /**
+   * Asks for a linearizable read index. The answer is a {@link ReadState} in a later {@link Ready}.
+   *
+   * @param context the caller's identifier for the read, echoed in the answer
+   * @return false when no leader is known, so no answer will come
+   */
+  public boolean readIndex(long context) {
+    if (behavior instanceof LeaderRole leader) {
+      leader.readIndex(context, null);
+      return true;
+    }
+    if (lead == null) {
+      return false;
+    }
+    send(lead, new ReadIndexRequest(group, term, context));
+    return true;
+  }
+
+  /**
+   * Hands leadership to another voter: once its log is caught up it is told to campaign at once.
+   *
+   * @param target the member to lead next
+   * @throws ProposalRejectedException if this member is not the leader or the target is not a voter
+   */
+  public void transferLeadership(MemberId target) {
+    if (!(behavior instanceof LeaderRole leader)) {
+      throw new ProposalRejectedException(id.shortForm() + " is not the leader");
+    }
+    leader.transferLeadership(target);
+  }
+
+  /** Campaigns now, as if the election timeout had passed (tests and operators). */
+  public void campaign() {
+    if (tracker.isPromotable() && !(behavior instanceof LeaderRole)) {
+      Election.campaign(this, false);
+    }
+  }
+
+  // ---------------------------------------------------------------- outputs
+
+  /**
+   * Tells whether {@link #ready()} has anything to hand out.
+   *
+   * @return true when a batch is waiting
+   */
+  public boolean hasReady() {
+    return !outbox.isEmpty() || !readStates.isEmpty() || !raftLog.unstableEntries().isEmpty()
+        || raftLog.committed() > raftLog.applied() || !hardState().equals(savedHardState);
+  }
+
+  /**
+   * Hands out what the driver must do now; see {@link Ready} for the order. Messages and read states
+   * are handed out once; the rest stays pending until {@link #advance}.
+   *
+   * @return the batch
+   */
+  public Ready ready() {
+    HardState hs = hardState();
+    Ready ready = new Ready(hs.equals(savedHardState) ? null : hs, raftLog.unstableEntries(),
+        raftLog.committedToApply(), List.copyOf(outbox), List.copyOf(readStates), behavior.role(), lead, term);
+    outbox.clear();
+    readStates.clear();
+    if (behavior instanceof LeaderRole leader) {
+      leader.onBatchHandedOut();
+    }
+    return ready;
+  }
+
+  /**
+   * Confirms that the driver saved, sent and applied a batch.
+   *
+   * @param ready the batch returned by the last {@link #ready()}
+   */
+  public void advance(Ready ready) {
+    if (ready.hardState() != null) {
+      savedHardState = ready.hardState();
+    }
+    if (!ready.entries().isEmpty()) {
+      LogEntry last = ready.entries().get(ready.entries().size() - 1);
+      raftLog.stableTo(last.index(), last.term());
+    }
+    if (!ready.committedEntries().isEmpty()) {
+      raftLog.appliedTo(ready.committedEntries().get(ready.committedEntries().size() - 1).index());
+    }
+  }
+
+  // ---------------------------------------------------------------- state
+
+  /** @return this member's id */
+  public MemberId id() {
+    return id;
+  }
+
+  /** @return the current term */
+  public long term() {
+    return term;
+  }
+
+  /** @return the current role */
+  public RaftRole role() {
+    return behavior.role();
+  }
+
+  /** @return the leader known in this term, or null */
+  public @Nullable MemberId leader() {
+    return lead;
+  }
+
+  /** @return the configuration in force */
+  public Configuration configuration() {
+    return configs.current();
+  }
+
+  /** @return the commit index */
+  public long commitIndex() {
+    return raftLog.committed();
+  }
+
+  /** @return the last index in the log */
+  public long lastIndex() {
+    return raftLog.lastIndex();
+  }
+
+  /** @return the term of the entry at {@code index}, or -1 when the log does not hold it */
+  public long termAt(long index) {
+    return raftLog.term(index);
+  }
+
+  /**
+   * Whether this member, as leader, heard from a majority within the last election timeout.
+   *
+   * @return false for a leader cut off from its majority, and for any non-leader
+   */
+  public boolean leaderHasQuorum() {
+    return behavior instanceof LeaderRole leader && leader.hasRecentQuorum();
+  }
+
+  HardState hardState() {
+    return new HardState(term, vote, raftLog.committed());
+  }
+
+  // ---------------------------------------------------------------- transitions
+
+  void becomeFollower(long newTerm, @Nullable MemberId leader) {
+    RaftRole before = behavior == null ? null : behavior.role();
+    reset(newTerm);
+    lead = leader;
+    behavior = new FollowerRole(this);
+    if (before != null && before != RaftRole.FOLLOWER) {
+      log.info("{} became follower at term {}{}", id.shortForm(), term,
+          leader == null ? "" : ", leader " + leader.shortForm());
+    }
+  }
+
+  void becomePreCandidate() {
+    // PreVote changes neither term nor vote: a failed pre-campaign leaves no trace (thesis §9.6).
+    behavior = new CandidateRole(this, true);
+    lead = null;
+    tracker.resetVotes();
+    log.info("{} became pre-candidate at term {}", id.shortForm(), term);
+  }
+
+  void becomeCandidate() {
+    reset(term + 1);
+    vote = id;
+    behavior = new CandidateRole(this, false);
+    log.info("{} became candidate at term {}", id.shortForm(), term);
+  }
+
+  void becomeLeader() {
+    reset(term);
+    lead = id;
+    LeaderRole leader = new LeaderRole(this);
+    behavior = leader;
+    log.info("{} became leader at term {} with voters {}", id.shortForm(), term, configs.current());
+    leader.start();
+  }
+
+  private void reset(long newTerm) {
+    if (newTerm != term) {
+      term = newTerm;
+      vote = null;
+    }
+    lead = null;
+    electionElapsed = 0;
+    randomizedElectionTimeout = config.electionTicks() + random.nextInt(config.electionTicks());
+    tracker.resetProgress(raftLog.lastIndex());
+  }
+
+  /** Applies the configuration now latest in the log, after entries were appended or truncated. */
+  void onLogChanged(List<LogEntry> appended) {
+    Configuration before = configs.current();
+    configs.onAppend(appended);
+    Configuration after = configs.current();
+    if (!after.equals(before)) {
+      tracker.reconfigure(after, raftLog.lastIndex());
+      log.info("{} uses configuration {} at term {}", id.shortForm(), after, term);
+    }
+  }
+
+  void send(MemberId to, RaftMessage message) {
+    outbox.add(new Outbound(to, message));
+  }
+
+  void respond(MemberId to, RaftMessage message) {
+    send(to, message);
+  }
+
+  VoteResponse voteResponse(long responseTerm, boolean granted, boolean preVote) {
+    return new VoteResponse(group, responseTerm, granted, preVote);
+  }
+}
