@@ -295,10 +295,12 @@ public final class RaftCore {
 
   void becomeFollower(long newTerm, @Nullable MemberId leader) {
     RaftRole before = behavior == null ? null : behavior.role();
+    boolean termChanged = newTerm != term;
     reset(newTerm);
     lead = leader;
     behavior = new FollowerRole(this);
-    if (before != null && before != RaftRole.FOLLOWER) {
+    // A failed pre-vote changes nothing an operator cares about; a lost term or leadership does.
+    if (before == RaftRole.CANDIDATE || before == RaftRole.LEADER || (before != null && termChanged)) {
       log.info("{} became follower at term {}{}", id.shortForm(), term,
           leader == null ? "" : ", leader " + leader.shortForm());
     }
@@ -309,7 +311,7 @@ public final class RaftCore {
     behavior = new CandidateRole(this, true);
     lead = null;
     tracker.resetVotes();
-    log.info("{} became pre-candidate at term {}", id.shortForm(), term);
+    log.debug("{} became pre-candidate at term {}", id.shortForm(), term);
   }
 
   void becomeCandidate() {

@@ -1,0 +1,439 @@
+package io.polis.runtime;
+
+import io.polis.node.Address;
+import io.polis.node.MemberId;
+import io.polis.raft.ConfigChange;
+import io.polis.raft.Configuration;
+import io.polis.raft.ConsensusException;
+import io.polis.raft.NoQuorumException;
+import io.polis.raft.NotLeaderException;
+import io.polis.raft.Outbound;
+import io.polis.raft.ProposalRejectedException;
+import io.polis.raft.RaftCore;
+import io.polis.raft.RaftGroup;
+import io.polis.raft.RaftRole;
+import io.polis.raft.RaftStatus;
+import io.polis.raft.RaftStorage;
+import io.polis.raft.ReadState;
+import io.polis.raft.Ready;
+import io.polis.raft.StateMachine;
+import io.polis.time.Clock;
+import io.polis.time.Scheduler;
+import io.polis.transport.PeerInfo;
+import io.polis.transport.Transport;
+import io.polis.wire.EntryKind;
+import io.polis.wire.LogEntry;
+import io.polis.wire.RaftMessage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one member's {@link RaftCore} on one thread: ticks it, feeds it messages and requests, and carries
+ * out each {@link Ready} in order — save to {@link RaftStorage}, send through the {@link Transport}, apply
+ * to the {@link StateMachine}, answer reads — then completes callers' futures.
+ *
+ * <p>Inputs from other threads go through a mailbox drained on the driver's {@link Scheduler} (which must
+ * run one task at a time); everything submitted between two drains becomes one batch, so concurrent
+ * proposals share one {@link RaftStorage#save} and one round of messages (group commit).
+ */
+public final class RaftDriver implements RaftGroup, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RaftDriver.class);
+
+  private final RaftDriverConfig config;
+  private final MemberId id;
+  private final RaftCore core;
+  private final RaftStorage storage;
+  private final StateMachine stateMachine;
+  private final Transport transport;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final Executor completions;
+  /** Identifies this run of the member in command headers, so numbering may restart after a restart. */
+  private final MemberId session;
+  private final PendingRequests pending;
+  private final AppliedRequests appliedRequests = new AppliedRequests();
+  private final ConcurrentLinkedQueue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Map<MemberId, Address> seenAddresses = new HashMap<>();
+  private final List<Consumer<RaftStatus>> listeners = new CopyOnWriteArrayList<>();
+  private final List<byte[]> batch = new ArrayList<>();
+  private final List<Long> batchSequences = new ArrayList<>();
+  private long nextSequence;
+  private long nextReadContext;
+  private long appliedIndex;
+  private volatile RaftStatus status;
+  private volatile boolean stopped;
+  private Scheduler.@Nullable Cancellable tickTimer;
+
+  /**
+   * Creates a driver; nothing runs until {@link #start()}.
+   *
+   * @param config the settings
+   * @param id this member
+   * @param storage its log and hard state (may hold a previous run's)
+   * @param initial the configuration to use until the log holds one
+   * @param stateMachine the application state
+   * @param transport sends to peers; inbound Raft messages must be routed to {@link #onMessage}
+   * @param scheduler the driver's single thread (a {@link ProtocolThread}, or the simulator's)
+   * @param clock for request deadlines
+   * @param completions where callers' futures are completed, so their continuations stay off the driver
+   *     thread
+   * @param random election jitter and the session id
+   */
+  public RaftDriver(RaftDriverConfig config, MemberId id, RaftStorage storage, Configuration initial,
+      StateMachine stateMachine, Transport transport, Scheduler scheduler, Clock clock, Executor completions,
+      RandomGenerator random) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.id = Objects.requireNonNull(id, "id");
+    this.storage = Objects.requireNonNull(storage, "storage");
+    this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
+    this.transport = Objects.requireNonNull(transport, "transport");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.completions = Objects.requireNonNull(completions, "completions");
+    this.session = MemberId.random(random);
+    this.core = new RaftCore(id, config.group(), config.raft(), storage, initial, random);
+    this.pending = new PendingRequests(completions);
+    this.status = snapshotStatus();
+  }
+
+  /** Starts ticking. */
+  public void start() {
+    scheduler.execute(() -> {
+      log.info("{} starts Raft group {} at term {} with {}", id.shortForm(), config.group(), core.term(),
+          core.configuration());
+      scheduleTick();
+      process();
+    });
+  }
+
+  /**
+   * Hands a message from the transport to the driver thread. Never blocks.
+   *
+   * @param from the authenticated sender
+   * @param message the message
+   */
+  public void onMessage(PeerInfo from, RaftMessage message) {
+    submit(() -> {
+      seenAddresses.put(from.memberId(), from.advertisedAddress());
+      core.step(from.memberId(), message);
+    });
+  }
+
+  @Override
+  public CompletableFuture<Applied> propose(byte[] command) {
+    Objects.requireNonNull(command, "command");
+    CompletableFuture<Applied> future = new CompletableFuture<>();
+    if (!submit(() -> enqueueProposal(command, future))) {
+      future.completeExceptionally(stoppedError());
+    }
+    return future;
+  }
+
+  @Override
+  public <T> CompletableFuture<T> readLinearizable(Supplier<T> read) {
+    Objects.requireNonNull(read, "read");
+    CompletableFuture<T> future = new CompletableFuture<>();
+    if (!submit(() -> startRead(read, future))) {
+      future.completeExceptionally(stoppedError());
+    }
+    return future;
+  }
+
+  @Override
+  public <T> CompletableFuture<T> readLocal(Supplier<T> read) {
+    Objects.requireNonNull(read, "read");
+    CompletableFuture<T> future = new CompletableFuture<>();
+    if (!submit(() -> pending.runNow(future, read))) {
+      future.completeExceptionally(stoppedError());
+    }
+    return future;
+  }
+
+  /**
+   * Proposes a single-server membership change through the leader's core.
+   *
+   * @param change the change
+   * @return the index of the configuration entry; fails with {@link ProposalRejectedException} when the
+   *     change cannot be made now (not the leader, another change in flight)
+   */
+  public CompletableFuture<Long> changeConfiguration(ConfigChange change) {
+    CompletableFuture<Long> future = new CompletableFuture<>();
+    if (!submit(() -> {
+      try {
+        long index = core.proposeConfigChange(change);
+        completions.execute(() -> future.complete(index));
+      } catch (ConsensusException e) {
+        completions.execute(() -> future.completeExceptionally(e));
+      }
+    })) {
+      future.completeExceptionally(stoppedError());
+    }
+    return future;
+  }
+
+  /**
+   * Asks the leader (this member) to hand leadership to another voter.
+   *
+   * @param target the next leader
+   * @return completes once the transfer has started; fails if this member does not lead
+   */
+  public CompletableFuture<Void> transferLeadership(MemberId target) {
+    CompletableFuture<Void> future = new CompletableFuture<>();
+    if (!submit(() -> {
+      try {
+        core.transferLeadership(target);
+        completions.execute(() -> future.complete(null));
+      } catch (ConsensusException e) {
+        completions.execute(() -> future.completeExceptionally(e));
+      }
+    })) {
+      future.completeExceptionally(stoppedError());
+    }
+    return future;
+  }
+
+  /**
+   * Registers a listener told of every change of role, term or leader, on the completion executor.
+   *
+   * @param listener the listener
+   */
+  public void addStatusListener(Consumer<RaftStatus> listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public RaftStatus status() {
+    return status;
+  }
+
+  @Override
+  public MemberId localId() {
+    return id;
+  }
+
+  /**
+   * Stops the driver: no more ticks or messages; open requests fail with {@link NotLeaderException}. The
+   * storage is left open for its owner to close.
+   */
+  @Override
+  public void close() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    scheduler.execute(() -> {
+      if (tickTimer != null) {
+        tickTimer.cancel();
+      }
+      mailbox.clear();
+      pending.failAll(this::stoppedError);
+      log.info("{} stopped Raft group {} at term {}", id.shortForm(), config.group(), core.term());
+    });
+  }
+
+  // ---------------------------------------------------------------- driver thread
+
+  private boolean submit(Runnable input) {
+    if (stopped) {
+      return false;
+    }
+    mailbox.add(input);
+    if (drainScheduled.compareAndSet(false, true)) {
+      scheduler.execute(this::drain);
+    }
+    return true;
+  }
+
+  private void drain() {
+    drainScheduled.set(false);
+    if (stopped) {
+      return;
+    }
+    Runnable input;
+    while ((input = mailbox.poll()) != null) {
+      input.run();
+    }
+    process();
+  }
+
+  private void scheduleTick() {
+    tickTimer = scheduler.schedule(config.tickInterval(), this::onTick);
+  }
+
+  private void onTick() {
+    if (stopped) {
+      return;
+    }
+    scheduleTick();
+    core.tick();
+    pending.expire(clock.nanos());
+    process();
+  }
+
+  private void enqueueProposal(byte[] command, CompletableFuture<Applied> future) {
+    ConsensusException refusal = refusal();
+    if (refusal != null) {
+      completions.execute(() -> future.completeExceptionally(refusal));
+      return;
+    }
+    long sequence = ++nextSequence;
+    pending.addProposal(sequence, future, deadline(), core.term());
+    batch.add(new CommandEnvelope(session, sequence, command).encode());
+    batchSequences.add(sequence);
+  }
+
+  private <T> void startRead(Supplier<T> read, CompletableFuture<T> future) {
+    ConsensusException refusal = refusal();
+    if (refusal != null) {
+      completions.execute(() -> future.completeExceptionally(refusal));
+      return;
+    }
+    long context = ++nextReadContext;
+    pending.addRead(context, future, read, deadline());
+    if (!core.readIndex(context)) {
+      pending.failRead(context, notLeader());
+    }
+  }
+
+  /** Why a request cannot even start here, or null. */
+  private @Nullable ConsensusException refusal() {
+    if (core.role() == RaftRole.LEADER) {
+      return core.leaderHasQuorum() ? null : new NoQuorumException(id.shortForm() + " leads group "
+          + config.group() + " at term " + core.term() + " but has not heard from a majority of voters recently");
+    }
+    return core.leader() == null ? notLeader() : null;
+  }
+
+  private long deadline() {
+    return clock.nanos() + config.requestTimeout().toNanos();
+  }
+
+  /** Carries out every Ready the core has, in the order {@link Ready} prescribes. */
+  private void process() {
+    if (!batch.isEmpty()) {
+      if (!core.propose(List.copyOf(batch))) {
+        ConsensusException e = core.role() == RaftRole.LEADER
+            ? new ProposalRejectedException("leadership of group " + config.group() + " is being transferred")
+            : notLeader();
+        batchSequences.forEach(s -> pending.failProposal(s, e));
+      }
+      batch.clear();
+      batchSequences.clear();
+    }
+    try {
+      while (core.hasReady()) {
+        Ready ready = core.ready();
+        storage.save(ready.hardState(), ready.entries());
+        for (Outbound out : ready.messages()) {
+          send(out);
+        }
+        apply(ready.committedEntries());
+        for (ReadState rs : ready.readStates()) {
+          pending.readIndexConfirmed(rs.context(), rs.index(), appliedIndex);
+        }
+        core.advance(ready);
+      }
+    } catch (RuntimeException e) {
+      // Storage that cannot save, or a core invariant broken: running on would risk acknowledged data.
+      log.error("{} stops Raft group {}: {}", id.shortForm(), config.group(), e.toString(), e);
+      close();
+      return;
+    }
+    noticeStatus();
+  }
+
+  private void send(Outbound out) {
+    Address address = core.configuration().address(out.to());
+    if (address == null) {
+      address = seenAddresses.get(out.to());
+    }
+    if (address == null) {
+      log.debug("{} has no address for {}; {} dropped", id.shortForm(), out.to().shortForm(), out.message().type());
+      return;
+    }
+    transport.send(address, out.message()).whenComplete((ok, error) -> {
+      if (error != null && log.isDebugEnabled()) {
+        log.debug("{} could not send {} to {}: {}", id.shortForm(), out.message().type(), out.to().shortForm(),
+            error.toString());
+      }
+    });
+  }
+
+  private void apply(List<LogEntry> entries) {
+    for (LogEntry e : entries) {
+      appliedIndex = e.index();
+      if (e.kind() != EntryKind.COMMAND) {
+        continue;
+      }
+      CommandEnvelope command = CommandEnvelope.decode(e.data());
+      if (command == null) {
+        log.warn("{} skipped entry {}: not a command this version understands", id.shortForm(), e.index());
+        continue;
+      }
+      if (!appliedRequests.firstTime(command.origin(), command.sequence())) {
+        continue; // delivered twice; applied the first time
+      }
+      byte[] result;
+      try {
+        result = stateMachine.apply(e.index(), command.payload());
+      } catch (RuntimeException failure) {
+        log.error("{} state machine failed on entry {}; counted as applied with an empty result", id.shortForm(),
+            e.index(), failure);
+        result = new byte[0];
+      }
+      if (command.origin().equals(session)) {
+        pending.completeProposal(command.sequence(), e.index(), result);
+      }
+    }
+    pending.applied(appliedIndex);
+  }
+
+  private void noticeStatus() {
+    RaftStatus before = status;
+    RaftStatus now = snapshotStatus();
+    status = now;
+    if (before.role() != now.role() || before.term() != now.term() || !Objects.equals(before.leader(), now.leader())) {
+      pending.failUnconfirmedReads(this::notLeader);
+      for (Consumer<RaftStatus> listener : listeners) {
+        completions.execute(() -> listener.accept(now));
+      }
+    }
+  }
+
+  private RaftStatus snapshotStatus() {
+    return new RaftStatus(id, core.role(), core.term(), core.leader(), core.commitIndex(), appliedIndex,
+        core.lastIndex(), core.configuration());
+  }
+
+  private NotLeaderException notLeader() {
+    MemberId leader = core.leader();
+    if (leader == null) {
+      return new NotLeaderException("no leader is known for group " + config.group() + " (" + id.shortForm()
+          + " is " + core.role() + " at term " + core.term() + "); retry once one is elected", null, null);
+    }
+    Address address = core.configuration().address(leader);
+    return new NotLeaderException("leadership of group " + config.group() + " changed; the leader is now "
+        + leader.shortForm() + (address == null ? "" : " at " + address), leader, address);
+  }
+
+  private NotLeaderException stoppedError() {
+    return new NotLeaderException("member " + id.shortForm() + " has stopped its Raft group " + config.group(),
+        null, null);
+  }
+}

@@ -1,0 +1,149 @@
+package io.polis.runtime.sim;
+
+import io.polis.node.MemberId;
+import io.polis.raft.RaftRole;
+import io.polis.raft.RaftStatus;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The safety properties of Raft (paper Figure 3), checked against what the simulated members show after
+ * every step: election safety, leader append-only, log matching, leader completeness, state machine
+ * safety, and terms, commit and applied indexes that never go backwards.
+ */
+final class RaftInvariants {
+
+  private final Map<Long, MemberId> leaderByTerm = new HashMap<>();
+  private final Map<MemberId, long[]> leaderLog = new HashMap<>(); // terms of the leader's log when last seen
+  private final Map<MemberId, Long> leaderLogTerm = new HashMap<>();
+  private final Map<MemberId, Long> durableTerm = new HashMap<>();
+  private final Map<MemberId, Long> durableCommit = new HashMap<>();
+  private final Map<String, Long> commitSeen = new HashMap<>(); // per member incarnation
+  private final Map<String, Long> appliedSeen = new HashMap<>();
+  private final Map<Long, Long> committedTerm = new HashMap<>();
+  private final Map<Long, Integer> committedData = new HashMap<>();
+  private long steps;
+
+  /** Called by a member's state machine wrapper for each applied command. */
+  void applied(SimRaftMember m, long index, byte[] payload) {
+    long term = m.storage.term(index);
+    Long known = committedTerm.putIfAbsent(index, term);
+    Integer data = committedData.putIfAbsent(index, Arrays.hashCode(payload));
+    if (known != null && (known != term || data != Arrays.hashCode(payload))) {
+      throw new AssertionError("state machine safety: " + m.id.shortForm() + " applied a different entry at index "
+          + index + " (term " + term + ") than another member did (term " + known + ")");
+    }
+    String key = m.id + "/" + m.incarnation;
+    Long before = appliedSeen.put(key, index);
+    if (before != null && index <= before) {
+      throw new AssertionError("applied index went backwards on " + m.id.shortForm() + ": " + before + " -> " + index);
+    }
+  }
+
+  void check(List<SimRaftMember> members) {
+    steps++;
+    for (SimRaftMember m : members) {
+      if (!m.up) {
+        continue;
+      }
+      RaftStatus s = m.driver.status();
+      long term = m.storage.hardState().term();
+      long commit = m.storage.hardState().commit();
+      monotonic(durableTerm, m.id, term, "term", m);
+      monotonic(durableCommit, m.id, commit, "durable commit index", m);
+      String key = m.id + "/" + m.incarnation;
+      Long commitBefore = commitSeen.put(key, s.commitIndex());
+      if (commitBefore != null && s.commitIndex() < commitBefore) {
+        throw new AssertionError("commit index went backwards on " + m.id.shortForm() + ": " + commitBefore + " -> "
+            + s.commitIndex());
+      }
+      if (s.role() == RaftRole.LEADER) {
+        checkLeader(m, s);
+      }
+    }
+    if (steps % 256 == 0) {
+      checkLogMatching(members);
+    }
+  }
+
+  private void monotonic(Map<MemberId, Long> seen, MemberId id, long value, String what, SimRaftMember m) {
+    Long before = seen.put(id, value);
+    if (before != null && value < before) {
+      throw new AssertionError(what + " went backwards on " + m.id.shortForm() + ": " + before + " -> " + value);
+    }
+  }
+
+  private void checkLeader(SimRaftMember m, RaftStatus s) {
+    MemberId other = leaderByTerm.putIfAbsent(s.term(), m.id);
+    if (other != null && !other.equals(m.id)) {
+      throw new AssertionError("election safety: two leaders in term " + s.term() + ": " + other.shortForm()
+          + " and " + m.id.shortForm());
+    }
+    Long loggedTerm = leaderLogTerm.get(m.id);
+    if (loggedTerm == null || loggedTerm != s.term()) {
+      // Newly seen as leader of this term: leader completeness (Raft §5.4) for everything committed so far.
+      for (Map.Entry<Long, Long> e : committedTerm.entrySet()) {
+        long index = e.getKey();
+        if (index > m.storage.lastIndex() || m.storage.term(index) != e.getValue()) {
+          throw new AssertionError("leader completeness: " + m.id.shortForm() + " leads term " + s.term()
+              + " without committed entry " + index + " (term " + e.getValue() + ")");
+        }
+      }
+      leaderLogTerm.put(m.id, s.term());
+      leaderLog.put(m.id, terms(m));
+      return;
+    }
+    long[] before = leaderLog.get(m.id);
+    long last = m.storage.lastIndex();
+    boolean full = steps % 64 == 0;
+    if (last < before.length || (before.length > 0 && m.storage.term(before.length) != before[before.length - 1])) {
+      throw new AssertionError("leader append-only: " + m.id.shortForm() + " changed its log in term " + s.term());
+    }
+    if (full) {
+      for (int i = 0; i < before.length; i++) {
+        if (m.storage.term(i + 1) != before[i]) {
+          throw new AssertionError("leader append-only: " + m.id.shortForm() + " overwrote entry " + (i + 1)
+              + " in term " + s.term());
+        }
+      }
+    }
+    if (last != before.length) {
+      leaderLog.put(m.id, terms(m));
+    }
+  }
+
+  private static long[] terms(SimRaftMember m) {
+    long[] terms = new long[(int) m.storage.lastIndex()];
+    for (int i = 0; i < terms.length; i++) {
+      terms[i] = m.storage.term(i + 1);
+    }
+    return terms;
+  }
+
+  /** Raft §5.3 Log Matching: equal term at an index means equal logs up to it. */
+  void checkLogMatching(List<SimRaftMember> members) {
+    for (int a = 0; a < members.size(); a++) {
+      for (int b = a + 1; b < members.size(); b++) {
+        SimRaftMember x = members.get(a);
+        SimRaftMember y = members.get(b);
+        long common = Math.min(x.storage.lastIndex(), y.storage.lastIndex());
+        long i = common;
+        while (i > 0 && x.storage.term(i) != y.storage.term(i)) {
+          i--;
+        }
+        for (long j = i; j > 0; j--) {
+          if (!x.storage.entries(j, j + 1, Long.MAX_VALUE).equals(y.storage.entries(j, j + 1, Long.MAX_VALUE))) {
+            throw new AssertionError("log matching: " + x.id.shortForm() + " and " + y.id.shortForm()
+                + " agree on the term at " + i + " but differ at " + j);
+          }
+        }
+      }
+    }
+  }
+
+  int leadersSeen() {
+    return leaderByTerm.size();
+  }
+}

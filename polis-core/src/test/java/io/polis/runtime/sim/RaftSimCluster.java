@@ -1,0 +1,129 @@
+package io.polis.runtime.sim;
+
+import io.polis.node.Address;
+import io.polis.node.MemberId;
+import io.polis.raft.Configuration;
+import io.polis.raft.RaftRole;
+import io.polis.raft.RaftStatus;
+import io.polis.raft.StateMachine;
+import io.polis.runtime.RaftDriverConfig;
+import io.polis.sim.Simulation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A simulated Raft group: members on the simulator's network, with the invariants checked after every
+ * task the simulator runs.
+ */
+final class RaftSimCluster {
+
+  final Simulation sim;
+  final List<SimRaftMember> members = new ArrayList<>();
+  final RaftInvariants invariants = new RaftInvariants();
+  final Configuration initial;
+  private boolean checking = true;
+
+  RaftSimCluster(Simulation sim, int size, RaftDriverConfig config,
+      Function<SimRaftMember, StateMachine> stateMachines) {
+    this.sim = sim;
+    Map<MemberId, Address> voters = new LinkedHashMap<>();
+    for (int i = 0; i < size; i++) {
+      MemberId id = MemberId.random(sim.random());
+      Address address = new Address("10.0.0." + (i + 1), 7800);
+      voters.put(id, address);
+      SimRaftMember[] self = new SimRaftMember[1];
+      self[0] = new SimRaftMember(sim, id, address, config, () -> checked(self[0], stateMachines.apply(self[0])));
+      members.add(self[0]);
+    }
+    initial = new Configuration(voters, Map.of());
+    for (SimRaftMember m : members) {
+      m.start(initial);
+    }
+  }
+
+  private StateMachine checked(SimRaftMember m, StateMachine delegate) {
+    m.machine = delegate;
+    return (index, command) -> {
+      invariants.applied(m, index, command);
+      return delegate.apply(index, command);
+    };
+  }
+
+  /** Runs the simulator for a while, checking the invariants after every task. */
+  void run(Duration duration) {
+    boolean[] done = {false};
+    sim.scheduler().schedule(duration, () -> done[0] = true);
+    while (!done[0]) {
+      if (!sim.scheduler().runNext()) {
+        throw new AssertionError("the simulation ran out of work");
+      }
+      if (!sim.scheduler().failures().isEmpty()) {
+        throw new AssertionError("a simulated task threw", sim.scheduler().failures().get(0));
+      }
+      if (checking) {
+        invariants.check(members);
+      }
+    }
+  }
+
+  /** The leader every live voter agrees on, or null. */
+  SimRaftMember agreedLeader() {
+    SimRaftMember leader = null;
+    for (SimRaftMember m : members) {
+      if (m.up && m.driver.status().role() == RaftRole.LEADER) {
+        if (leader != null) {
+          return null; // an old leader that has not stepped down yet
+        }
+        leader = m;
+      }
+    }
+    if (leader == null) {
+      return null;
+    }
+    long term = leader.driver.status().term();
+    for (SimRaftMember m : members) {
+      RaftStatus s = m.driver.status();
+      if (m.up && s.configuration().isVoter(m.id) && (s.term() != term || !leader.id.equals(s.leader()))) {
+        return null;
+      }
+    }
+    return leader;
+  }
+
+  void crash(int i) {
+    members.get(i).crash();
+  }
+
+  void restart(int i) {
+    members.get(i).start(initial);
+  }
+
+  void healAll() {
+    sim.network().heal();
+    sim.network().setFaults(io.polis.transport.local.NetworkFaults.NONE);
+    for (int i = 0; i < members.size(); i++) {
+      SimRaftMember m = members.get(i);
+      if (m.up && m.paused()) {
+        m.resume();
+      }
+      if (!m.up) {
+        restart(i);
+      }
+    }
+  }
+
+  String describe() {
+    StringBuilder sb = new StringBuilder();
+    for (SimRaftMember m : members) {
+      RaftStatus s = m.driver.status();
+      sb.append(String.format("%n  %s %s term=%d leader=%s commit=%d applied=%d last=%d %s", m.id.shortForm(),
+          m.up ? s.role() : "DOWN", s.term(), s.leader() == null ? "-" : s.leader().shortForm(), s.commitIndex(),
+          s.appliedIndex(), s.lastIndex(), s.configuration()));
+    }
+    return sb.toString();
+  }
+}
