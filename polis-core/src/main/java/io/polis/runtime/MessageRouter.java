@@ -4,6 +4,7 @@ import io.polis.transport.InboundHandler;
 import io.polis.transport.PeerInfo;
 import io.polis.wire.DataMessage;
 import io.polis.wire.PeerMessage;
+import io.polis.wire.RaftMessage;
 import io.polis.wire.SwimMessage;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ public final class MessageRouter implements InboundHandler {
 
   private volatile Target<SwimMessage> membership = (from, m) -> dropped(from, m);
   private volatile Target<DataMessage> data = (from, m) -> dropped(from, m);
+  private volatile Target<RaftMessage> raft = (from, m) -> dropped(from, m);
 
   /** @param target receives SWIM messages */
   public void routeMembership(Target<SwimMessage> target) {
@@ -42,12 +44,19 @@ public final class MessageRouter implements InboundHandler {
     data = Objects.requireNonNull(target);
   }
 
+  /** @param target receives Raft messages of all groups, to dispatch by {@link RaftMessage#group()} */
+  public void routeRaft(Target<RaftMessage> target) {
+    raft = Objects.requireNonNull(target);
+  }
+
   @Override
   public void onMessage(PeerInfo from, PeerMessage message) {
     if (message instanceof SwimMessage swim) {
       membership.accept(from, swim);
     } else if (message instanceof DataMessage d) {
       data.accept(from, d);
+    } else if (message instanceof RaftMessage r) {
+      raft.accept(from, r);
     }
   }
 

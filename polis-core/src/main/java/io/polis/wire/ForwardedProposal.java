@@ -1,5 +1,6 @@
 package io.polis.wire;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -38,7 +39,7 @@ public record ForwardedProposal(String group, long term, List<byte[]> commands) 
       return false;
     }
     for (int i = 0; i < commands.size(); i++) {
-      if (!java.util.Arrays.equals(commands.get(i), p.commands.get(i))) {
+      if (!Arrays.equals(commands.get(i), p.commands.get(i))) {
         return false;
       }
     }
@@ -49,7 +50,7 @@ public record ForwardedProposal(String group, long term, List<byte[]> commands) 
   public int hashCode() {
     int h = Objects.hash(group, term);
     for (byte[] c : commands) {
-      h = 31 * h + java.util.Arrays.hashCode(c);
+      h = 31 * h + Arrays.hashCode(c);
     }
     return h;
   }

@@ -16,9 +16,11 @@ public record LogEntry(long term, long index, EntryKind kind, byte[] data) {
 
   /** Validates the components. */
   public LogEntry {
-    if (term < 0 || index < 1) {
-      throw new IllegalArgumentException("entry term must be >= 0 and index >= 1, was term " + term
-          + " index " + index);
+    if (term < 0) {
+      throw new IllegalArgumentException("entry term must not be negative, was " + term);
+    }
+    if (index < 1) {
+      throw new IllegalArgumentException("entry index must be at least 1, was " + index);
     }
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(data, "data");

@@ -28,7 +28,13 @@ final class RaftCodec {
   static List<LogEntry> checkEntries(List<LogEntry> entries, long prevIndex) {
     Objects.requireNonNull(entries, "entries");
     if (entries.size() > RaftMessage.MAX_ENTRIES) {
-      throw new IllegalArgumentException("more than " + RaftMessage.MAX_ENTRIES + " entries");
+      throw new IllegalArgumentException(
+          "entries has " + entries.size() + " entries, more than " + RaftMessage.MAX_ENTRIES);
+    }
+    // Checked apart from the loop, where prevIndex + 1 would wrap to a negative "expected" index.
+    if (prevIndex > Long.MAX_VALUE - entries.size()) {
+      throw new IllegalArgumentException("prev index " + prevIndex + " leaves no room for " + entries.size()
+          + " more entries");
     }
     long expected = prevIndex + 1;
     for (LogEntry e : entries) {
@@ -80,8 +86,11 @@ final class RaftCodec {
       for (byte[] c : m.commands()) {
         out.writeBytes(c);
       }
+    } else if (!(message instanceof TimeoutNow)) {
+      // TimeoutNow has no fields past group and term. Any other type reaching here was added to
+      // RaftMessage without a layout: fail loudly rather than send a body its peer cannot read.
+      throw new IllegalStateException("no body layout for " + message.type());
     }
-    // TimeoutNow: group and term only
   }
 
   /**
@@ -102,7 +111,7 @@ final class RaftCodec {
     long index = in.readLong("entry index");
     int code = in.readUnsignedByte("entry kind");
     EntryKind kind = EntryKind.fromCode(code)
-        .orElseThrow(() -> new WireFormatException("unknown entry kind " + code));
+        .orElseThrow(() -> new WireFormatException("unknown entry kind code " + code));
     return new LogEntry(term, index, kind, in.readBytes("entry data", Integer.MAX_VALUE));
   }
 

@@ -74,6 +74,32 @@ class MessageCodecPropertiesTest {
   }
 
   @Property
+  void appendRequestRoundTripsWithEveryEntryKindAndEmptyData(@ForAll("appendRequests") AppendRequest request) {
+    Statistics.label("entries").collect(request.entries().isEmpty() ? "none (probe)" : "some");
+    request.entries().forEach(e -> Statistics.label("entry kind").collect(e.kind()));
+    request.entries().forEach(e -> Statistics.label("entry data").collect(e.data().length == 0 ? "empty" : "bytes"));
+    Statistics.label("group at byte cap")
+        .collect(request.group().getBytes(StandardCharsets.UTF_8).length == RaftMessage.MAX_GROUP_BYTES);
+    assertThat(roundTrip(request)).isEqualTo(request);
+    Statistics.label("entries").coverage(coverage -> {
+      coverage.check("none (probe)").count(c -> c > 0);
+      coverage.check("some").count(c -> c > 0);
+    });
+    Statistics.label("entry kind").coverage(coverage -> {
+      for (EntryKind kind : EntryKind.values()) {
+        coverage.check(kind).count(c -> c > 0);
+      }
+    });
+    Statistics.label("entry data").coverage(coverage -> coverage.check("empty").count(c -> c > 0));
+    Statistics.label("group at byte cap").coverage(coverage -> coverage.check(true).count(c -> c > 0));
+  }
+
+  @Property
+  void forwardedProposalRoundTrips(@ForAll("forwardedProposals") ForwardedProposal proposal) {
+    assertThat(roundTrip(proposal)).isEqualTo(proposal);
+  }
+
+  @Property
   void anyMessageRoundTrips(@ForAll("messages") Message message) {
     Statistics.collect(message.type());
     assertThat(roundTrip(message)).isEqualTo(message);
@@ -98,9 +124,10 @@ class MessageCodecPropertiesTest {
     });
     Message message;
     try {
-      message = switch (Math.floorMod(text.hashCode() ^ host.hashCode(), 3)) {
+      message = switch (Math.floorMod(text.hashCode() ^ host.hashCode(), 4)) {
         case 0 -> new DataMessage(text, bytes);
         case 1 -> new Reject(RejectReason.PROTOCOL_ERROR, text);
+        case 2 -> new VoteRequest(text, 1, 0, 0, false, false);
         default -> new Hello(text, new MemberId(new UUID(1, 2)), new Address(host, 7800), bytes);
       };
     } catch (IllegalArgumentException refusedUpFront) {
@@ -201,6 +228,16 @@ class MessageCodecPropertiesTest {
   @Provide
   Arbitrary<byte[]> nonces() {
     return WireArbitraries.nonces();
+  }
+
+  @Provide
+  Arbitrary<AppendRequest> appendRequests() {
+    return WireArbitraries.appendRequests();
+  }
+
+  @Provide
+  Arbitrary<ForwardedProposal> forwardedProposals() {
+    return WireArbitraries.forwardedProposals();
   }
 
   @Provide

@@ -3,6 +3,7 @@ package io.polis.wire;
 import io.polis.node.Address;
 import io.polis.node.MemberId;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -19,12 +20,93 @@ final class WireArbitraries {
 
   private WireArbitraries() {}
 
-  /** Any message of any type, weighted so that each type shows up in a default run. */
+  /**
+   * Any message of any type. Each source is weighted by the number of types it yields, so that even the
+   * rarest type comes up a dozen times or more in a default run of 1,000 tries.
+   */
   static Arbitrary<Message> messages() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(1, hellos()),
+        Tuple.of(1, welcomes()),
+        Tuple.of(1, authProofs()),
+        Tuple.of(1, rejects()),
+        Tuple.of(1, dataMessages()),
+        Tuple.of(3, Arbitraries.of(Accepted.INSTANCE, Heartbeat.INSTANCE, Goodbye.INSTANCE)),
+        Tuple.of(6, swimMessages()),
+        Tuple.of(10, raftMessages()));
+  }
+
+  /** Any Raft message, each type equally likely. */
+  static Arbitrary<Message> raftMessages() {
+    Arbitrary<Long> terms = nonNegativeLongs();
+    Arbitrary<Long> indexes = nonNegativeLongs();
+    Arbitrary<Long> contexts = Arbitraries.longs();
+    Arbitrary<Boolean> flags = Arbitraries.of(true, false);
     return Arbitraries.oneOf(
-        hellos(), welcomes(), authProofs(), rejects(), dataMessages(),
-        Arbitraries.of(Accepted.INSTANCE, Heartbeat.INSTANCE, Goodbye.INSTANCE),
-        swimMessages());
+        Combinators.combine(groups(), terms, indexes, terms, flags, flags).as(VoteRequest::new),
+        Combinators.combine(groups(), terms, flags, flags).as(VoteResponse::new),
+        appendRequests(),
+        Combinators.combine(groups(), terms, flags, indexes, indexes, terms).as(AppendResponse::new),
+        Combinators.combine(groups(), terms, indexes, contexts).as(RaftHeartbeat::new),
+        Combinators.combine(groups(), terms, contexts).as(RaftHeartbeatResponse::new),
+        Combinators.combine(groups(), terms).as(TimeoutNow::new),
+        Combinators.combine(groups(), terms, contexts).as(ReadIndexRequest::new),
+        Combinators.combine(groups(), terms, contexts, indexes).as(ReadIndexResponse::new),
+        forwardedProposals());
+  }
+
+  /**
+   * Append requests from probes (no entries) to a few dozen entries, numbered consecutively from
+   * {@code prevIndex + 1} as the constructor demands. {@code prevIndex} stays far enough below
+   * {@code Long.MAX_VALUE} for the entries to fit.
+   */
+  static Arbitrary<AppendRequest> appendRequests() {
+    Arbitrary<Long> prevIndexes = Arbitraries.longs().between(0, Long.MAX_VALUE - RaftMessage.MAX_ENTRIES);
+    Arbitrary<List<UnnumberedEntry>> entries = Combinators.combine(
+            nonNegativeLongs(), Arbitraries.of(EntryKind.class), entryData())
+        .as(UnnumberedEntry::new).list().ofMaxSize(32);
+    return Combinators.combine(groups(), nonNegativeLongs(), prevIndexes, nonNegativeLongs(), nonNegativeLongs(),
+            entries)
+        .as((group, term, prevIndex, prevTerm, commit, unnumbered) -> {
+          List<LogEntry> numbered = new ArrayList<>(unnumbered.size());
+          for (int i = 0; i < unnumbered.size(); i++) {
+            numbered.add(unnumbered.get(i).at(prevIndex + 1 + i));
+          }
+          return new AppendRequest(group, term, prevIndex, prevTerm, commit, numbered);
+        });
+  }
+
+  static Arbitrary<ForwardedProposal> forwardedProposals() {
+    return Combinators.combine(groups(), nonNegativeLongs(), entryData().list().ofMinSize(1).ofMaxSize(16))
+        .as(ForwardedProposal::new);
+  }
+
+  /** Group names of 1 to 64 bytes of UTF-8; {@link #utf8} fills half of them to exactly the cap. */
+  static Arbitrary<String> groups() {
+    return utf8(RaftMessage.MAX_GROUP_BYTES).filter(s -> !s.isEmpty());
+  }
+
+  /**
+   * Entry data and forwarded commands: often empty (a no-op, or an empty command), mostly small, now
+   * and then a few KiB. Smaller than {@link #payloads()}, as a message carries dozens of them.
+   */
+  static Arbitrary<byte[]> entryData() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(2, Arbitraries.just(new byte[0])),
+        Tuple.of(6, Arbitraries.bytes().array(byte[].class).ofMaxSize(64)),
+        Tuple.of(1, seededBytes(65, 8 * 1024)));
+  }
+
+  /** Terms and indexes: jqwik's edge cases include 0 and {@code Long.MAX_VALUE}. */
+  private static Arbitrary<Long> nonNegativeLongs() {
+    return Arbitraries.longs().greaterOrEqual(0);
+  }
+
+  /** An entry before {@link #appendRequests()} gives it its place in the log. */
+  private record UnnumberedEntry(long term, EntryKind kind, byte[] data) {
+    LogEntry at(long index) {
+      return new LogEntry(term, index, kind, data);
+    }
   }
 
   /** Any SWIM message, with gossip lists from empty to a few dozen updates. */
