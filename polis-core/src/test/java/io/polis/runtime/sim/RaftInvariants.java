@@ -18,10 +18,6 @@ final class RaftInvariants {
   private final Map<Long, MemberId> leaderByTerm = new HashMap<>();
   private final Map<MemberId, long[]> leaderLog = new HashMap<>(); // terms of the leader's log when last seen
   private final Map<MemberId, Long> leaderLogTerm = new HashMap<>();
-  private final Map<MemberId, Long> durableTerm = new HashMap<>();
-  private final Map<MemberId, Long> durableCommit = new HashMap<>();
-  private final Map<String, Long> commitSeen = new HashMap<>(); // per member incarnation
-  private final Map<String, Long> appliedSeen = new HashMap<>();
   private final Map<Long, Long> committedTerm = new HashMap<>();
   private final Map<Long, Integer> committedData = new HashMap<>();
   private long steps;
@@ -35,11 +31,11 @@ final class RaftInvariants {
       throw new AssertionError("state machine safety: " + m.id.shortForm() + " applied a different entry at index "
           + index + " (term " + term + ") than another member did (term " + known + ")");
     }
-    String key = m.id + "/" + m.incarnation;
-    Long before = appliedSeen.put(key, index);
-    if (before != null && index <= before) {
-      throw new AssertionError("applied index went backwards on " + m.id.shortForm() + ": " + before + " -> " + index);
+    if (index <= m.seenApplied) {
+      throw new AssertionError("applied index went backwards on " + m.id.shortForm() + ": " + m.seenApplied + " -> "
+          + index);
     }
+    m.seenApplied = index;
   }
 
   void check(List<SimRaftMember> members) {
@@ -49,30 +45,24 @@ final class RaftInvariants {
         continue;
       }
       RaftStatus s = m.driver.status();
-      long term = m.storage.hardState().term();
-      long commit = m.storage.hardState().commit();
-      monotonic(durableTerm, m.id, term, "term", m);
-      monotonic(durableCommit, m.id, commit, "durable commit index", m);
-      String key = m.id + "/" + m.incarnation;
-      Long commitBefore = commitSeen.put(key, s.commitIndex());
-      if (commitBefore != null && s.commitIndex() < commitBefore) {
-        throw new AssertionError("commit index went backwards on " + m.id.shortForm() + ": " + commitBefore + " -> "
-            + s.commitIndex());
-      }
+      io.polis.raft.HardState hs = m.storage.hardState();
+      m.seenDurableTerm = monotonic(m.seenDurableTerm, hs.term(), "term", m);
+      m.seenDurableCommit = monotonic(m.seenDurableCommit, hs.commit(), "durable commit index", m);
+      m.seenCommit = monotonic(m.seenCommit, s.commitIndex(), "commit index", m);
       if (s.role() == RaftRole.LEADER) {
         checkLeader(m, s);
       }
     }
-    if (steps % 256 == 0) {
+    if (steps % 2048 == 0) {
       checkLogMatching(members);
     }
   }
 
-  private void monotonic(Map<MemberId, Long> seen, MemberId id, long value, String what, SimRaftMember m) {
-    Long before = seen.put(id, value);
-    if (before != null && value < before) {
+  private static long monotonic(long before, long value, String what, SimRaftMember m) {
+    if (value < before) {
       throw new AssertionError(what + " went backwards on " + m.id.shortForm() + ": " + before + " -> " + value);
     }
+    return value;
   }
 
   private void checkLeader(SimRaftMember m, RaftStatus s) {
@@ -97,7 +87,7 @@ final class RaftInvariants {
     }
     long[] before = leaderLog.get(m.id);
     long last = m.storage.lastIndex();
-    boolean full = steps % 64 == 0;
+    boolean full = steps % 1024 == 0;
     if (last < before.length || (before.length > 0 && m.storage.term(before.length) != before[before.length - 1])) {
       throw new AssertionError("leader append-only: " + m.id.shortForm() + " changed its log in term " + s.term());
     }
@@ -133,11 +123,9 @@ final class RaftInvariants {
         while (i > 0 && x.storage.term(i) != y.storage.term(i)) {
           i--;
         }
-        for (long j = i; j > 0; j--) {
-          if (!x.storage.entries(j, j + 1, Long.MAX_VALUE).equals(y.storage.entries(j, j + 1, Long.MAX_VALUE))) {
-            throw new AssertionError("log matching: " + x.id.shortForm() + " and " + y.id.shortForm()
-                + " agree on the term at " + i + " but differ at " + j);
-          }
+        if (i > 0 && !x.storage.entries(1, i + 1, Long.MAX_VALUE).equals(y.storage.entries(1, i + 1, Long.MAX_VALUE))) {
+          throw new AssertionError("log matching: " + x.id.shortForm() + " and " + y.id.shortForm()
+              + " agree on the term at " + i + " but their logs up to it differ");
         }
       }
     }

@@ -34,6 +34,11 @@ final class SimRaftMember {
   StateMachine machine;
   boolean up;
   int incarnation;
+  // What the invariant checker saw last: durable values across restarts, the rest per run.
+  long seenDurableTerm;
+  long seenDurableCommit;
+  long seenCommit;
+  long seenApplied;
 
   SimRaftMember(Simulation sim, MemberId id, Address address, RaftDriverConfig config,
       Supplier<? extends StateMachine> stateMachines) {
@@ -47,6 +52,8 @@ final class SimRaftMember {
   /** Starts (or restarts after a crash) on the storage it has; the state machine starts empty and replays. */
   void start(Configuration initial) {
     incarnation++;
+    seenCommit = 0;
+    seenApplied = 0;
     scheduler = new PausableScheduler(sim.scheduler());
     transport = sim.network().transport(TransportConfig.builder(id).clusterName("sim").advertisedAddress(address)
         .build());

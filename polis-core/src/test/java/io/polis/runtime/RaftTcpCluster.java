@@ -1,0 +1,161 @@
+package io.polis.runtime;
+
+import io.polis.node.Address;
+import io.polis.node.MemberId;
+import io.polis.raft.Configuration;
+import io.polis.raft.InMemoryRaftStorage;
+import io.polis.raft.RaftRole;
+import io.polis.raft.StateMachine;
+import io.polis.time.Clock;
+import io.polis.transport.Transport;
+import io.polis.transport.TransportConfig;
+import io.polis.transport.netty.NettyTransport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A Raft group of real members in this JVM: each with its own TCP transport on 127.0.0.1 (ephemeral
+ * port), driver thread and in-memory storage. Used by the TCP tests and by the benchmarks (test-jar).
+ */
+public final class RaftTcpCluster implements AutoCloseable {
+
+  /** One member. */
+  public static final class Member {
+    private final MemberId id;
+    private final Transport transport;
+    private final MessageRouter router = new MessageRouter();
+    private final ProtocolThread thread;
+    private final InMemoryRaftStorage storage = new InMemoryRaftStorage();
+    private @Nullable RaftDriver driver;
+    private @Nullable StateMachine stateMachine;
+    private boolean stopped;
+
+    Member(String cluster, int index) {
+      this.id = MemberId.random();
+      this.transport = new NettyTransport(TransportConfig.builder(id).clusterName(cluster).bindHost("127.0.0.1")
+          .port(0).ioThreads(1).shutdownTimeout(Duration.ofSeconds(1)).build());
+      this.thread = new ProtocolThread("polis-raft-" + index);
+    }
+
+    /** @return the member id */
+    public MemberId id() {
+      return id;
+    }
+
+    /** @return the member's address */
+    public Address address() {
+      return transport.localAddress();
+    }
+
+    /** @return the member's driver */
+    public RaftDriver driver() {
+      return driver;
+    }
+
+    /** @return the member's state machine */
+    public StateMachine stateMachine() {
+      return stateMachine;
+    }
+
+    /** @return whether {@link #kill()} was called */
+    public boolean stopped() {
+      return stopped;
+    }
+
+    /** Stops abruptly: sockets closed, no goodbye, the thread dropped. */
+    public void kill() {
+      stopped = true;
+      thread.close();
+      transport.close();
+    }
+  }
+
+  private final List<Member> members = new ArrayList<>();
+  private final ExecutorService completions = Executors.newFixedThreadPool(2, r -> {
+    Thread t = new Thread(r, "polis-raft-completions");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /**
+   * Starts {@code size} members as one group.
+   *
+   * @param size the number of voters
+   * @param config the driver settings
+   * @param stateMachines makes each member's state machine
+   */
+  public RaftTcpCluster(int size, RaftDriverConfig config, Supplier<? extends StateMachine> stateMachines) {
+    Map<MemberId, Address> voters = new LinkedHashMap<>();
+    for (int i = 0; i < size; i++) {
+      Member m = new Member("raft-tcp", i);
+      m.transport.start(m.router).join();
+      members.add(m);
+      voters.put(m.id, m.address());
+    }
+    Configuration initial = new Configuration(voters, Map.of());
+    SplittableRandom seeds = new SplittableRandom();
+    for (Member m : members) {
+      m.stateMachine = stateMachines.get();
+      m.driver = new RaftDriver(config, m.id, m.storage, initial, m.stateMachine, m.transport, m.thread,
+          Clock.system(), completions, seeds.split());
+      RaftDriver driver = m.driver;
+      m.router.routeRaft(driver::onMessage);
+      driver.start();
+    }
+  }
+
+  /** @return the members, in start order */
+  public List<Member> members() {
+    return members;
+  }
+
+  /** @return the running member that believes it leads with the highest term, or null */
+  public @Nullable Member leader() {
+    Member best = null;
+    for (Member m : members) {
+      if (!m.stopped && m.driver.status().role() == RaftRole.LEADER
+          && (best == null || m.driver.status().term() > best.driver.status().term())) {
+        best = m;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Returns the leader every running member agrees on (same term, same leader), or null.
+   *
+   * @return the agreed leader
+   */
+  public @Nullable Member agreedLeader() {
+    Member leader = leader();
+    if (leader == null) {
+      return null;
+    }
+    long term = leader.driver.status().term();
+    for (Member m : members) {
+      if (!m.stopped && (m.driver.status().term() != term || !leader.id.equals(m.driver.status().leader()))) {
+        return null;
+      }
+    }
+    return leader;
+  }
+
+  @Override
+  public void close() {
+    for (Member m : members) {
+      if (!m.stopped) {
+        m.driver.close();
+        m.kill();
+      }
+    }
+    completions.shutdownNow();
+  }
+}
