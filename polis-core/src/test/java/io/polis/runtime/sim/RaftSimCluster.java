@@ -27,22 +27,50 @@ final class RaftSimCluster {
   final Configuration initial;
   private boolean checking = true;
 
-  RaftSimCluster(Simulation sim, int size, RaftDriverConfig config,
+  /**
+   * Creates and starts the group.
+   *
+   * @param size the initial voters
+   * @param spares members started with an empty configuration, waiting to be added
+   */
+  RaftSimCluster(Simulation sim, int size, int spares, RaftDriverConfig config,
       Function<SimRaftMember, StateMachine> stateMachines) {
     this.sim = sim;
+    this.size = size;
     Map<MemberId, Address> voters = new LinkedHashMap<>();
-    for (int i = 0; i < size; i++) {
+    for (int i = 0; i < size + spares; i++) {
       MemberId id = MemberId.random(sim.random());
       Address address = new Address("10.0.0." + (i + 1), 7800);
-      voters.put(id, address);
+      if (i < size) {
+        voters.put(id, address);
+      }
       SimRaftMember[] self = new SimRaftMember[1];
       self[0] = new SimRaftMember(sim, id, address, config, () -> checked(self[0], stateMachines.apply(self[0])));
       members.add(self[0]);
     }
     initial = new Configuration(voters, Map.of());
-    for (SimRaftMember m : members) {
-      m.start(initial);
+    for (int i = 0; i < members.size(); i++) {
+      members.get(i).start(startingConfiguration(i));
     }
+  }
+
+  private final int size;
+
+  /** The initial voters start with the bootstrap configuration; spares with none. */
+  private Configuration startingConfiguration(int i) {
+    return i < size ? initial : Configuration.EMPTY;
+  }
+
+  /** The live member that leads with the highest term, or null. */
+  SimRaftMember currentLeader() {
+    SimRaftMember best = null;
+    for (SimRaftMember m : members) {
+      if (m.up && m.driver.status().role() == RaftRole.LEADER
+          && (best == null || m.driver.status().term() > best.driver.status().term())) {
+        best = m;
+      }
+    }
+    return best;
   }
 
   private StateMachine checked(SimRaftMember m, StateMachine delegate) {
@@ -75,6 +103,12 @@ final class RaftSimCluster {
     SimRaftMember leader = null;
     for (SimRaftMember m : members) {
       if (m.up && m.driver.status().role() == RaftRole.LEADER) {
+        if (leader != null && leader.driver.status().term() == m.driver.status().term()) {
+          return null;
+        }
+        if (leader != null && leader.driver.status().term() > m.driver.status().term()) {
+          continue; // a removed or stale leader that has not heard of the new term
+        }
         if (leader != null) {
           return null; // an old leader that has not stepped down yet
         }
@@ -85,9 +119,11 @@ final class RaftSimCluster {
       return null;
     }
     long term = leader.driver.status().term();
+    Configuration conf = leader.driver.status().configuration();
     for (SimRaftMember m : members) {
       RaftStatus s = m.driver.status();
-      if (m.up && s.configuration().isVoter(m.id) && (s.term() != term || !leader.id.equals(s.leader()))) {
+      // The leader's configuration decides who must agree: a removed member may never learn it was removed.
+      if (m.up && conf.isVoter(m.id) && (s.term() != term || !leader.id.equals(s.leader()))) {
         return null;
       }
     }
@@ -99,7 +135,7 @@ final class RaftSimCluster {
   }
 
   void restart(int i) {
-    members.get(i).start(initial);
+    members.get(i).start(i < size ? initial : Configuration.EMPTY);
   }
 
   void healAll() {

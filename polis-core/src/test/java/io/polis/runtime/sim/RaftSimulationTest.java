@@ -59,7 +59,7 @@ class RaftSimulationTest {
     SplittableRandom random = sim.random();
     int size = random.nextBoolean() ? 3 : 5;
     RaftDriverConfig config = RaftDriverConfig.defaults().withRequestTimeout(REQUEST_TIMEOUT);
-    RaftSimCluster cluster = new RaftSimCluster(sim, size, config, m -> new RegisterMachine());
+    RaftSimCluster cluster = new RaftSimCluster(sim, size, 1, config, m -> new RegisterMachine());
     HistoryRecorder history = new HistoryRecorder(sim.scheduler());
     Clients clients = new Clients(cluster, history, random.split());
     clients.start(3);
@@ -101,7 +101,8 @@ class RaftSimulationTest {
   private static void injectFault(RaftSimCluster cluster, SplittableRandom random) {
     List<SimRaftMember> members = cluster.members;
     int n = members.size();
-    switch (random.nextInt(10)) {
+    switch (random.nextInt(11)) {
+      case 10 -> reconfigure(cluster, random);
       case 0 -> {
         int i = random.nextInt(n);
         if (members.get(i).up) {
@@ -167,6 +168,33 @@ class RaftSimulationTest {
           });
         }
       }
+    }
+  }
+
+  /** One single-server change through the current leader: promote a learner, add a spare, or remove a voter. */
+  private static void reconfigure(RaftSimCluster cluster, SplittableRandom random) {
+    SimRaftMember leader = cluster.currentLeader();
+    if (leader == null) {
+      return;
+    }
+    io.polis.raft.Configuration conf = leader.driver.status().configuration();
+    io.polis.raft.ConfigChange change = null;
+    if (!conf.learners().isEmpty()) {
+      change = new io.polis.raft.ConfigChange(io.polis.raft.ConfigChange.Kind.PROMOTE_LEARNER,
+          conf.learners().keySet().iterator().next(), null);
+    } else {
+      List<SimRaftMember> outside = cluster.members.stream().filter(m -> !conf.contains(m.id)).toList();
+      if (!outside.isEmpty() && (conf.voters().size() <= 3 || random.nextBoolean())) {
+        SimRaftMember m = outside.get(random.nextInt(outside.size()));
+        change = new io.polis.raft.ConfigChange(io.polis.raft.ConfigChange.Kind.ADD_LEARNER, m.id, m.address);
+      } else if (conf.voters().size() > 3) {
+        List<io.polis.node.MemberId> voters = List.copyOf(conf.voters().keySet());
+        change = new io.polis.raft.ConfigChange(io.polis.raft.ConfigChange.Kind.REMOVE,
+            voters.get(random.nextInt(voters.size())), null);
+      }
+    }
+    if (change != null) {
+      leader.driver.changeConfiguration(change); // may be refused (one change at a time); that is fine
     }
   }
 
@@ -278,7 +306,11 @@ class RaftSimulationTest {
     }
 
     void finalRound() {
+      io.polis.raft.Configuration conf = cluster.agreedLeader().driver.status().configuration();
       for (SimRaftMember m : cluster.members) {
+        if (!conf.contains(m.id)) {
+          continue;
+        }
         String value = "final-" + m.id.shortForm();
         RegisterMachine machine = (RegisterMachine) unwrap(m);
         finalRound.add(m.driver.propose(RegisterMachine.put("final", value))
