@@ -64,6 +64,18 @@ class ArchitectureTest {
   static final ArchRule wireDependsOnlyOnNode = dependsWithinPolisOnlyOn("io.polis.wire..", "io.polis.node..");
 
   @ArchTest
+  static final ArchRule kvBuildsOnlyOnTheApiRaftAndNode =
+      dependsWithinPolisOnlyOn("io.polis.kv..", "io.polis", "io.polis.raft..", "io.polis.node..");
+
+  @ArchTest
+  static final ArchRule raftKnowsNoServiceBuiltOnIt = noClasses()
+      .that().resideInAPackage("io.polis.raft..")
+      .should().dependOnClassesThat().resideInAnyPackage(
+          "io.polis.kv..", "io.polis.registry..", "io.polis.election..", "io.polis.group..", "io.polis.messaging..")
+      .allowEmptyShould(true)
+      .because("services are state machines and clients of RaftGroup; consensus must not know which ones exist");
+
+  @ArchTest
   static final ArchRule transportDoesNotReachUp = noClasses()
       .that().resideInAPackage("io.polis.transport..")
       .should().dependOnClassesThat().resideInAnyPackage(
