@@ -2,6 +2,12 @@ package io.polis.runtime.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.polis.KeyValueStore;
+import io.polis.ReadConsistency;
+import io.polis.Versioned;
+import io.polis.kv.CheckerOutputs;
+import io.polis.kv.KvStateMachine;
+import io.polis.kv.ReplicatedKeyValueStore;
 import io.polis.node.Address;
 import io.polis.raft.ConsensusTimeoutException;
 import io.polis.runtime.RaftDriverConfig;
@@ -42,26 +48,58 @@ class RaftSimulationTest {
 
   @Test
   void safetyLivenessAndLinearizabilityUnderFaults() {
-    Simulation.seeds(CI_SEEDS).forEach(this::runSeed);
+    long[] totals = new long[2];
+    Simulation.seeds(CI_SEEDS).forEach(seed -> {
+      Clients clients = runSeed(seed, ReadConsistency.LINEARIZABLE);
+      totals[0] += clients.completed;
+      totals[1]++;
+    });
+    System.out.printf("Raft simulation: %d seeds, %d client operations completed%n", totals[1], totals[0]);
   }
 
-  private void runSeed(long seed) {
+  /**
+   * The whole pipeline can fail: with reads served from each member's local state (possibly stale), some
+   * seed's history is not linearizable and the checker says so.
+   */
+  @Test
+  void theCheckerCatchesStaleReadsInTheSimulator() {
+    long found = java.util.stream.LongStream.rangeClosed(1, 300).filter(seed -> {
+      Simulation sim = new Simulation(seed);
+      try {
+        return runScenario(sim, ReadConsistency.LOCAL).verdict() == CheckResult.Verdict.NOT_LINEARIZABLE;
+      } catch (AssertionError e) {
+        return false;
+      }
+    }).findFirst().orElse(-1);
+    assertThat(found).as("a seed whose stale reads the checker rejects").isPositive();
+  }
+
+  private Clients runSeed(long seed, ReadConsistency reads) {
     Simulation sim = new Simulation(seed);
     try {
-      runScenario(sim);
+      Clients[] clients = new Clients[1];
+      CheckResult result = runScenario(sim, reads, clients);
+      assertThat(result.verdict()).as("linearizability: %s", result).isNotEqualTo(CheckResult.Verdict.NOT_LINEARIZABLE);
+      assertThat(clients[0].completed).as("client operations that completed").isPositive();
+      return clients[0];
     } catch (AssertionError | RuntimeException e) {
       throw new AssertionError("seed " + seed + " failed: " + e.getMessage() + "\nreplay: "
           + sim.replayCommand(getClass().getSimpleName()), e);
     }
   }
 
-  private void runScenario(Simulation sim) {
+  private CheckResult runScenario(Simulation sim, ReadConsistency reads) {
+    return runScenario(sim, reads, new Clients[1]);
+  }
+
+  private CheckResult runScenario(Simulation sim, ReadConsistency reads, Clients[] out) {
     SplittableRandom random = sim.random();
     int size = random.nextBoolean() ? 3 : 5;
     RaftDriverConfig config = RaftDriverConfig.defaults().withRequestTimeout(REQUEST_TIMEOUT);
-    RaftSimCluster cluster = new RaftSimCluster(sim, size, 1, config, m -> new RegisterMachine());
+    RaftSimCluster cluster = new RaftSimCluster(sim, size, 1, config, m -> new KvStateMachine());
     HistoryRecorder history = new HistoryRecorder(sim.scheduler());
-    Clients clients = new Clients(cluster, history, random.split());
+    Clients clients = new Clients(cluster, history, random.split(), reads);
+    out[0] = clients;
     clients.start(3);
 
     // Phase 1: faults.
@@ -94,8 +132,7 @@ class RaftSimulationTest {
         .isEmpty();
     cluster.invariants.checkLogMatching(cluster.members);
 
-    CheckResult result = new LinearizabilityChecker().check(history.history());
-    assertThat(result.verdict()).as("linearizability: %s", result).isNotEqualTo(CheckResult.Verdict.NOT_LINEARIZABLE);
+    return new LinearizabilityChecker().check(history.history());
   }
 
   private static void injectFault(RaftSimCluster cluster, SplittableRandom random) {
@@ -215,7 +252,11 @@ class RaftSimulationTest {
     private boolean stopped;
     private int counter;
 
-    Clients(RaftSimCluster cluster, HistoryRecorder history, SplittableRandom random) {
+    private final ReadConsistency reads;
+    long completed;
+
+    Clients(RaftSimCluster cluster, HistoryRecorder history, SplittableRandom random, ReadConsistency reads) {
+      this.reads = reads;
       this.cluster = cluster;
       this.history = history;
       this.random = random;
@@ -259,50 +300,60 @@ class RaftSimulationTest {
           () -> next(client)));
     }
 
+    /** The last value and version this client saw per key, for its compare-and-set guesses. */
+    private final java.util.Map<String, Versioned> seen = new java.util.HashMap<>();
+
+    private static KeyValueStore store(SimRaftMember member) {
+      return new ReplicatedKeyValueStore(member.driver, (KvStateMachine) member.machine);
+    }
+
     private CompletableFuture<?> operation(String client, SimRaftMember member, String key) {
       int kind = random.nextInt(10);
       String value = client + "-" + (++counter);
+      KeyValueStore store = store(member);
       if (kind < 3) {
-        RegisterMachine machine = (RegisterMachine) unwrap(member);
         HistoryRecorder.Pending op = history.invoke(client, key, Input.get());
-        return member.driver.readLinearizable(() -> machine.get(key)).whenComplete((v, e) -> {
+        return store.get(key, reads).whenComplete((v, e) -> {
           if (e == null) {
-            op.ok(Output.read(v.value(), v.version()));
+            completed++;
+            seen.put(key, v);
+            op.ok(CheckerOutputs.read(v));
           } else {
             op.failed(); // a read that did not answer changed nothing
           }
         });
       }
-      Input input;
-      byte[] command;
       if (kind < 7) {
-        input = Input.put(value);
-        command = RegisterMachine.put(key, value);
-      } else if (kind < 9) {
-        String expected = random.nextBoolean() ? null : client + "-" + random.nextInt(Math.max(1, counter));
-        input = Input.cas(expected, value);
-        command = RegisterMachine.cas(key, expected, value);
-      } else {
-        input = Input.delete();
-        command = RegisterMachine.delete(key);
-      }
-      HistoryRecorder.Pending op = history.invoke(client, key, input);
-      return member.driver.propose(command).whenComplete((applied, e) -> {
-        if (e == null) {
-          String result = new String(applied.result(), StandardCharsets.UTF_8);
-          if (input instanceof Input.Cas) {
-            String[] parts = result.split("\\|");
-            long version = Long.parseLong(parts[1]);
-            op.ok(parts[0].equals("1") ? Output.swapped(version) : Output.notSwapped(version));
-          } else {
-            op.ok(Output.written(Long.parseLong(result)));
+        HistoryRecorder.Pending op = history.invoke(client, key, Input.put(value));
+        return store.put(key, utf8(value)).whenComplete((r, e) -> {
+          if (e == null) {
+            seen.put(key, new Versioned(utf8(value), r.version(), r.index()));
           }
-        } else if (cause(e) instanceof ConsensusTimeoutException) {
-          op.unknown();
-        } else {
-          op.failed(); // refused before it reached the log
-        }
-      });
+          record(op, e, () -> CheckerOutputs.put(r));
+        });
+      }
+      if (kind < 9) {
+        Versioned guess = seen.get(key);
+        boolean absent = guess == null || guess.value() == null || random.nextInt(4) == 0;
+        String expected = absent ? null : CheckerOutputs.text(guess.value());
+        long expectedVersion = absent ? KeyValueStore.ABSENT : guess.version();
+        HistoryRecorder.Pending op = history.invoke(client, key, Input.cas(expected, value));
+        return store.compareAndSet(key, expectedVersion, utf8(value))
+            .whenComplete((r, e) -> record(op, e, () -> CheckerOutputs.cas(r)));
+      }
+      HistoryRecorder.Pending op = history.invoke(client, key, Input.delete());
+      return store.delete(key).whenComplete((r, e) -> record(op, e, () -> CheckerOutputs.delete(r)));
+    }
+
+    private void record(HistoryRecorder.Pending op, Throwable e, java.util.function.Supplier<Output> output) {
+      if (e == null) {
+        completed++;
+        op.ok(output.get());
+      } else if (cause(e) instanceof ConsensusTimeoutException) {
+        op.unknown(); // it may still be applied
+      } else {
+        op.failed(); // refused before it reached the log
+      }
     }
 
     void finalRound() {
@@ -312,9 +363,9 @@ class RaftSimulationTest {
           continue;
         }
         String value = "final-" + m.id.shortForm();
-        RegisterMachine machine = (RegisterMachine) unwrap(m);
-        finalRound.add(m.driver.propose(RegisterMachine.put("final", value))
-            .thenCompose(a -> m.driver.readLinearizable(() -> machine.get("final")))
+        KeyValueStore store = store(m);
+        finalRound.add(store.put("final", utf8(value))
+            .thenCompose(a -> store.get("final"))
             .handle((v, e) -> e == null && v.value() != null ? "" : m.id.shortForm() + ": " + e));
       }
     }
@@ -330,7 +381,7 @@ class RaftSimulationTest {
     }
   }
 
-  static io.polis.raft.StateMachine unwrap(SimRaftMember m) {
-    return m.machine;
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 }
