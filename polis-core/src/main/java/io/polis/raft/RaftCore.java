@@ -310,6 +310,9 @@ public final class RaftCore {
     // PreVote changes neither term nor vote: a failed pre-campaign leaves no trace (thesis §9.6).
     behavior = new CandidateRole(this, true);
     lead = null;
+    // A new timeout, as for any campaign: an unanswered pre-vote is retried after it, not every tick.
+    electionElapsed = 0;
+    randomizedElectionTimeout = config.electionTicks() + random.nextInt(config.electionTicks());
     tracker.resetVotes();
     log.debug("{} became pre-candidate at term {}", id.shortForm(), term);
   }

@@ -30,19 +30,29 @@ public final class RaftTcpCluster implements AutoCloseable {
   /** One member. */
   public static final class Member {
     private final MemberId id;
-    private final Transport transport;
-    private final MessageRouter router = new MessageRouter();
-    private final ProtocolThread thread;
+    private final int index;
+    private Transport transport;
+    private MessageRouter router = new MessageRouter();
+    private ProtocolThread thread;
     private final InMemoryRaftStorage storage = new InMemoryRaftStorage();
     private @Nullable RaftDriver driver;
     private @Nullable StateMachine stateMachine;
     private boolean stopped;
+    private Address address;
 
-    Member(String cluster, int index) {
+    Member(int index) {
       this.id = MemberId.random();
-      this.transport = new NettyTransport(TransportConfig.builder(id).clusterName(cluster).bindHost("127.0.0.1")
-          .port(0).ioThreads(1).shutdownTimeout(Duration.ofSeconds(1)).build());
-      this.thread = new ProtocolThread("polis-raft-" + index);
+      this.index = index;
+      bind(0);
+    }
+
+    private void bind(int port) {
+      transport = new NettyTransport(TransportConfig.builder(id).clusterName("raft-tcp").bindHost("127.0.0.1")
+          .port(port).ioThreads(1).shutdownTimeout(Duration.ofSeconds(1)).build());
+      router = new MessageRouter();
+      thread = new ProtocolThread("polis-raft-" + index);
+      transport.start(router).join();
+      address = transport.localAddress();
     }
 
     /** @return the member id */
@@ -52,7 +62,7 @@ public final class RaftTcpCluster implements AutoCloseable {
 
     /** @return the member's address */
     public Address address() {
-      return transport.localAddress();
+      return address;
     }
 
     /** @return the member's driver */
@@ -95,21 +105,45 @@ public final class RaftTcpCluster implements AutoCloseable {
   public RaftTcpCluster(int size, RaftDriverConfig config, Supplier<? extends StateMachine> stateMachines) {
     Map<MemberId, Address> voters = new LinkedHashMap<>();
     for (int i = 0; i < size; i++) {
-      Member m = new Member("raft-tcp", i);
-      m.transport.start(m.router).join();
+      Member m = new Member(i);
       members.add(m);
       voters.put(m.id, m.address());
     }
-    Configuration initial = new Configuration(voters, Map.of());
-    SplittableRandom seeds = new SplittableRandom();
+    this.initial = new Configuration(voters, Map.of());
+    this.config = config;
+    this.stateMachines = stateMachines;
     for (Member m : members) {
-      m.stateMachine = stateMachines.get();
-      m.driver = new RaftDriver(config, m.id, m.storage, initial, m.stateMachine, m.transport, m.thread,
-          Clock.system(), completions, seeds.split());
-      RaftDriver driver = m.driver;
-      m.router.routeRaft(driver::onMessage);
-      driver.start();
+      startDriver(m);
     }
+  }
+
+  private final Configuration initial;
+  private final RaftDriverConfig config;
+  private final Supplier<? extends StateMachine> stateMachines;
+  private final SplittableRandom seeds = new SplittableRandom();
+
+  private void startDriver(Member m) {
+    m.stateMachine = stateMachines.get();
+    m.driver = new RaftDriver(config, m.id, m.storage, initial, m.stateMachine, m.transport, m.thread,
+        Clock.system(), completions, seeds.split());
+    RaftDriver driver = m.driver;
+    m.router.routeRaft(driver::onMessage);
+    m.stopped = false;
+    driver.start();
+  }
+
+  /**
+   * Restarts a killed member at its old address on the log it kept; its state machine starts empty and
+   * replays the log.
+   *
+   * @param m the member
+   */
+  public void restart(Member m) {
+    if (!m.stopped) {
+      throw new IllegalStateException(m.id.shortForm() + " is running");
+    }
+    m.bind(m.address().port());
+    startDriver(m);
   }
 
   /** @return the members, in start order */

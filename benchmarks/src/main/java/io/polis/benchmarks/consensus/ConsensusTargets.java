@@ -25,8 +25,7 @@ final class ConsensusTargets {
   static ConsensusCluster create(String target, ConsensusTiming timing) throws UnavailableException {
     return switch (target) {
       case "etcd" -> EtcdCluster.create(timing);
-      // The lead wires Polis's Raft here once its driver exists: an implementation of ConsensusCluster.
-      case "polis" -> throw new UnavailableException("polis: not available yet (no Raft driver to run)");
+      case "polis" -> PolisCluster.create();
       default -> throw new IllegalArgumentException("unknown target '" + target + "', expected one of " + NAMES);
     };
   }
