@@ -1,0 +1,93 @@
+package io.polis.raft;
+
+import io.polis.time.Clock;
+import java.io.IOException;
+
+/**
+ * Decides when a {@link FileRaftStorage} forces what it wrote, per its {@link FileStorageConfig.SyncPolicy},
+ * and keeps the hard state, writing it when it must be durable.
+ *
+ * <p>A change of term or vote is written and forced at once, whatever the policy. A change of the commit
+ * index alone is written at most every sync interval (never under {@code NEVER}), and by
+ * {@link #syncAll()}: Raft does not need it durable, so forcing it on every save would only triple the
+ * forces.
+ */
+final class Durability {
+
+  private final FileStorageConfig.SyncPolicy policy;
+  private final long intervalNanos;
+  private final Clock clock;
+  private final Syncer syncer;
+  private final SegmentedLog segments;
+  private final HardStateFile hardStateFile;
+  private HardState hardState;
+  private boolean hardStateUnwritten;
+  private long lastHardStateWrite;
+  private long lastSync;
+
+  Durability(FileStorageConfig config, Clock clock, Syncer syncer, SegmentedLog segments,
+      HardStateFile hardStateFile, HardState hardState) {
+    this.policy = config.syncPolicy();
+    this.intervalNanos = config.syncInterval().toNanos();
+    this.clock = clock;
+    this.syncer = syncer;
+    this.segments = segments;
+    this.hardStateFile = hardStateFile;
+    this.hardState = hardState;
+    this.lastHardStateWrite = clock.nanos();
+    this.lastSync = lastHardStateWrite;
+  }
+
+  HardState hardState() {
+    return hardState;
+  }
+
+  /** Takes a new hard state; writes and forces it now when the term or the vote changed. */
+  void saveHardState(HardState newState) throws IOException {
+    if (newState.equals(hardState)) {
+      return;
+    }
+    boolean voteChanged = newState.term() != hardState.term()
+        || !java.util.Objects.equals(newState.votedFor(), hardState.votedFor());
+    hardState = newState;
+    if (voteChanged) {
+      writeHardState();
+    } else {
+      hardStateUnwritten = true;
+    }
+  }
+
+  /** Forces what the policy says must be durable when a save returns. */
+  void afterSave() throws IOException {
+    long now = clock.nanos();
+    if (policy == FileStorageConfig.SyncPolicy.ALWAYS
+        || (policy == FileStorageConfig.SyncPolicy.INTERVAL && now - lastSync >= intervalNanos)) {
+      syncLog(now);
+    }
+    if (hardStateUnwritten && policy != FileStorageConfig.SyncPolicy.NEVER
+        && now - lastHardStateWrite >= intervalNanos) {
+      writeHardState();
+    }
+  }
+
+  /** Forces everything written, including a hard state not yet written. */
+  void syncAll() throws IOException {
+    syncLog(clock.nanos());
+    if (hardStateUnwritten) {
+      writeHardState();
+    }
+  }
+
+  private void syncLog(long now) throws IOException {
+    if (segments.needsSync()) {
+      segments.sync();
+    }
+    lastSync = now;
+  }
+
+  private void writeHardState() throws IOException {
+    hardStateFile.write(hardState, syncer);
+    hardStateUnwritten = false;
+    lastHardStateWrite = clock.nanos();
+  }
+}

@@ -1,0 +1,150 @@
+package io.polis.raft;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads one segment file at open, record by record through a sliding buffer, rebuilding its in-memory
+ * index up to the first record that cannot be used. Whether that damage may be cut off is
+ * {@link LogRecovery}'s decision; this class only reports it, and whether any intact record follows.
+ */
+final class SegmentScanner {
+
+  private static final int WINDOW_BYTES = 1 << 20;
+
+  /**
+   * What a scan found.
+   *
+   * @param segment the segment holding every good record, open for writing; null when even the header is
+   *     incomplete
+   * @param damageOffset where the first unusable record starts, or -1 when the whole file is good
+   * @param problem what is wrong there
+   * @param torn whether the damage could be an interrupted write
+   * @param intactRecordFollows whether an intact record of a later entry lies after the damage
+   */
+  record Result(@Nullable LogSegment segment, long damageOffset, String problem, boolean torn,
+      boolean intactRecordFollows) {}
+
+  private final Path path;
+  private final FileChannel channel;
+  private final long fileSize;
+  private ByteBuffer window = ByteBuffer.allocate(0);
+  private long windowStart;
+
+  private SegmentScanner(Path path, FileChannel channel) throws IOException {
+    this.path = path;
+    this.channel = channel;
+    this.fileSize = channel.size();
+  }
+
+  /**
+   * Scans a segment file.
+   *
+   * @throws CorruptLogException if the header is complete but wrong: that is never a torn write
+   */
+  static Result scan(Path path, long firstIndex) throws IOException {
+    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      return new SegmentScanner(path, channel).scan(firstIndex);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  private Result scan(long firstIndex) throws IOException {
+    if (fileSize < LogSegment.HEADER_BYTES) {
+      channel.close();
+      return new Result(null, 0, "incomplete segment header (" + fileSize + " of " + LogSegment.HEADER_BYTES
+          + " bytes)", true, false);
+    }
+    ByteBuffer header = view(0, LogSegment.HEADER_BYTES);
+    if (!header.equals(LogSegment.header(firstIndex))) {
+      throw new CorruptLogException(path, 0, "segment header is not that of a Polis log segment starting at"
+          + " entry " + firstIndex);
+    }
+    long[] offsets = new long[1024];
+    long[] terms = new long[1024];
+    int count = 0;
+    long offset = LogSegment.HEADER_BYTES;
+    long expected = firstIndex;
+    while (offset < fileSize) {
+      LogRecordCodec.Decoded decoded = decodeAt(offset, expected);
+      if (decoded.entry() == null) {
+        boolean follows = intactRecordAfter(offset, expected);
+        LogSegment good = new LogSegment(path, firstIndex, channel, offsets, terms, count, offset);
+        return new Result(good, offset, decoded.problem(), decoded.torn(), follows);
+      }
+      if (count == offsets.length) {
+        offsets = Arrays.copyOf(offsets, count * 2);
+        terms = Arrays.copyOf(terms, count * 2);
+      }
+      offsets[count] = offset;
+      terms[count] = decoded.entry().term();
+      count++;
+      offset += LogRecordCodec.OVERHEAD + decoded.entry().data().length;
+      expected++;
+    }
+    return new Result(new LogSegment(path, firstIndex, channel, offsets, terms, count, offset), -1, "", false,
+        false);
+  }
+
+  /** Decodes the record at {@code offset}, giving the codec every byte of it the file holds. */
+  private LogRecordCodec.Decoded decodeAt(long offset, long expectedIndex) throws IOException {
+    long available = fileSize - offset;
+    if (available < LogRecordCodec.HEADER_BYTES) {
+      return LogRecordCodec.Decoded.failed("incomplete record header (" + available + " of "
+          + LogRecordCodec.HEADER_BYTES + " bytes)", true);
+    }
+    int bodyLength = view(offset, LogRecordCodec.HEADER_BYTES).getInt();
+    long wanted = LogRecordCodec.HEADER_BYTES + (long) Math.max(bodyLength, 0);
+    return LogRecordCodec.decode(view(offset, (int) Math.min(wanted, available)), expectedIndex);
+  }
+
+  /**
+   * Looks for an intact record of a later entry anywhere after damage at {@code damageOffset}: if there is
+   * one, the damage is not an interrupted last write. Candidates are filtered on a plausible length and
+   * index before their checksum is computed, so this stays a linear pass.
+   */
+  private boolean intactRecordAfter(long damageOffset, long expectedIndex) throws IOException {
+    long maxIndex = expectedIndex + (fileSize - damageOffset) / LogRecordCodec.OVERHEAD;
+    for (long p = damageOffset + 1; p + LogRecordCodec.OVERHEAD <= fileSize; p++) {
+      ByteBuffer head = view(p, LogRecordCodec.OVERHEAD);
+      int bodyLength = head.getInt(0);
+      long index = head.getLong(LogRecordCodec.HEADER_BYTES + 8);
+      if (bodyLength < LogRecordCodec.BODY_FIXED_BYTES || bodyLength > fileSize - p - LogRecordCodec.HEADER_BYTES
+          || index < expectedIndex || index > maxIndex) {
+        continue;
+      }
+      if (LogRecordCodec.decode(view(p, LogRecordCodec.HEADER_BYTES + bodyLength), index).entry() != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Returns bytes {@code [offset, offset + length)} of the file, all of which exist, as a buffer from 0. */
+  private ByteBuffer view(long offset, int length) throws IOException {
+    if (offset < windowStart || offset + length > windowStart + window.limit()) {
+      if (window.capacity() < length || window.capacity() < WINDOW_BYTES) {
+        window = ByteBuffer.allocate(Math.max(length, WINDOW_BYTES));
+      }
+      window.clear();
+      window.limit((int) Math.min(window.capacity(), fileSize - offset));
+      while (window.hasRemaining()) {
+        if (channel.read(window, offset + window.position()) < 0) {
+          throw new CorruptLogException(path, offset + window.position(), "file shrank while it was read");
+        }
+      }
+      window.flip();
+      windowStart = offset;
+    }
+    int from = (int) (offset - windowStart);
+    return window.duplicate().position(from).limit(from + length).slice();
+  }
+}

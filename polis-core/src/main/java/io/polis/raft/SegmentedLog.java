@@ -1,0 +1,200 @@
+package io.polis.raft;
+
+import io.polis.wire.LogEntry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log's entries across its segment files: appends to the last segment (starting a new one when it is
+ * full), truncates a suffix, deletes compacted segments, and remembers what still needs a force.
+ *
+ * <p>A save's entries always go to one segment with one write: a new segment starts before a save that
+ * would overflow the last one, never in the middle of it. So a segment may exceed the configured size by
+ * one save, and a save costs one force of one file (plus the directory when it started a segment).
+ */
+final class SegmentedLog implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SegmentedLog.class);
+
+  private final Path directory;
+  private final long segmentBytes;
+  private final boolean syncDeletions;
+  private final Syncer syncer;
+  private final List<LogSegment> segments;
+  private final Set<LogSegment> unsynced = Collections.newSetFromMap(new IdentityHashMap<>());
+  private boolean directoryUnsynced;
+  /** The last index when no segment is left: where the log was compacted. */
+  private long baseIndex;
+
+  SegmentedLog(Path directory, List<LogSegment> segments, long baseIndex, FileStorageConfig config, Syncer syncer) {
+    this.directory = directory;
+    this.segments = new ArrayList<>(segments);
+    this.baseIndex = baseIndex;
+    this.segmentBytes = config.segmentBytes();
+    this.syncDeletions = config.syncPolicy() != FileStorageConfig.SyncPolicy.NEVER;
+    this.syncer = syncer;
+  }
+
+  boolean hasSegments() {
+    return !segments.isEmpty();
+  }
+
+  int segmentCount() {
+    return segments.size();
+  }
+
+  long lastIndex() {
+    return segments.isEmpty() ? baseIndex : last().lastIndex();
+  }
+
+  long term(long index) {
+    return find(index).term(index);
+  }
+
+  /** Returns {@link LogEntry#sizeInBytes()} of the entry at {@code index} without reading it. */
+  long entrySize(long index) {
+    return find(index).recordBytes(index) - LogRecordCodec.SIZE_IN_BYTES_DELTA;
+  }
+
+  /** Reads entries {@code [from, toExclusive)}: one read per segment they span. */
+  List<LogEntry> read(long from, long toExclusive) throws IOException {
+    List<LogEntry> out = new ArrayList<>((int) (toExclusive - from));
+    int i = slot(from);
+    for (long next = from; next < toExclusive; i++) {
+      LogSegment segment = segments.get(i);
+      long end = Math.min(toExclusive, segment.lastIndex() + 1);
+      out.addAll(segment.read(next, end));
+      next = end;
+    }
+    return out;
+  }
+
+  /** Appends entries that follow {@link #lastIndex()} with one write. */
+  void append(List<LogEntry> entries) throws IOException {
+    long total = 0;
+    for (LogEntry e : entries) {
+      total += LogRecordCodec.recordBytes(e);
+    }
+    if (total > Integer.MAX_VALUE - 64) {
+      throw new IllegalArgumentException("a save of " + total + " bytes is too large for one write");
+    }
+    LogSegment active = segments.isEmpty() ? null : last();
+    if (active == null || (!active.isEmpty() && active.size() + total > segmentBytes)) {
+      active = LogSegment.create(directory, entries.get(0).index());
+      segments.add(active);
+      directoryUnsynced = true;
+      log.debug("{}: started a segment at entry {}", active.path(), active.firstIndex());
+    }
+    active.append(entries, (int) total);
+    unsynced.add(active);
+  }
+
+  /**
+   * Drops the entries at and after {@code index}, which is at least the first index held: later segments
+   * are deleted, newest first so that a crash midway leaves a shorter log, never one with a hole.
+   */
+  void truncateFrom(long index) throws IOException {
+    boolean deleted = false;
+    while (!segments.isEmpty() && last().firstIndex() > index) {
+      LogSegment segment = segments.remove(segments.size() - 1);
+      unsynced.remove(segment);
+      segment.delete();
+      deleted = true;
+      log.debug("{}: deleted, truncating the log at entry {}", segment.path(), index);
+    }
+    if (!segments.isEmpty() && index <= last().lastIndex()) {
+      last().truncateFrom(index);
+      unsynced.add(last());
+    }
+    if (deleted && syncDeletions) {
+      // A deleted segment that came back after a machine crash would resurrect entries Raft overwrote.
+      syncer.forceDirectory(directory);
+      directoryUnsynced = false;
+    }
+  }
+
+  /**
+   * Deletes the segments holding nothing after {@code index}. No directory force: a segment that comes
+   * back after a crash is deleted again at open, since the compaction mark was forced first.
+   */
+  void discardUpTo(long index) throws IOException {
+    long lastIndex = lastIndex();
+    while (!segments.isEmpty() && segments.get(0).lastIndex() <= index) {
+      LogSegment segment = segments.remove(0);
+      unsynced.remove(segment);
+      segment.delete();
+      log.debug("{}: deleted, compacted away", segment.path());
+    }
+    if (segments.isEmpty()) {
+      baseIndex = Math.max(lastIndex, index);
+    }
+  }
+
+  boolean needsSync() {
+    return !unsynced.isEmpty() || directoryUnsynced;
+  }
+
+  /** Forces every segment written since the last sync, and the directory if a segment was created. */
+  void sync() throws IOException {
+    for (LogSegment segment : unsynced) {
+      segment.force(syncer);
+    }
+    unsynced.clear();
+    if (directoryUnsynced) {
+      syncer.forceDirectory(directory);
+      directoryUnsynced = false;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOException failure = null;
+    for (LogSegment segment : segments) {
+      try {
+        segment.close();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private LogSegment last() {
+    return segments.get(segments.size() - 1);
+  }
+
+  private LogSegment find(long index) {
+    return segments.get(slot(index));
+  }
+
+  /** Returns the position of the segment that would hold {@code index}: the last starting at or before it. */
+  private int slot(long index) {
+    int low = 0;
+    int high = segments.size() - 1;
+    while (low < high) {
+      int mid = (low + high + 1) >>> 1;
+      if (segments.get(mid).firstIndex() <= index) {
+        low = mid;
+      } else {
+        high = mid - 1;
+      }
+    }
+    if (segments.isEmpty()) {
+      throw new IndexOutOfBoundsException("entry " + index + " is not in the log: it holds no entries");
+    }
+    return low;
+  }
+}

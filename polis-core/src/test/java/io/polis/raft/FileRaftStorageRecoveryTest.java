@@ -1,0 +1,252 @@
+package io.polis.raft;
+
+import static io.polis.raft.StorageFixtures.RECORD_BYTES;
+import static io.polis.raft.StorageFixtures.entries;
+import static io.polis.raft.StorageFixtures.entry;
+import static io.polis.raft.StorageFixtures.recordOffset;
+import static io.polis.raft.StorageFixtures.segment;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.polis.node.MemberId;
+import io.polis.raft.StorageFixtures.CountingSyncer;
+import io.polis.raft.StorageFixtures.ManualClock;
+import io.polis.testing.LogCapture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@link FileRaftStorage} makes at open of files a crash or a bad disk left behind. */
+class FileRaftStorageRecoveryTest {
+
+  private static final FileStorageConfig TINY_SEGMENTS = FileStorageConfig.builder().segmentBytes(100).build();
+  private static final HardState STATE = new HardState(4, new MemberId(new UUID(3, 4)), 2);
+
+  @TempDir
+  Path dir;
+
+  private final LogCapture logs = new LogCapture();
+
+  @AfterEach
+  void stopCapture() {
+    logs.close();
+  }
+
+  private FileRaftStorage open(FileStorageConfig config) {
+    return FileRaftStorage.open(dir, config, new ManualClock(), new CountingSyncer());
+  }
+
+  /** Saves entries 1..{@code last} of term 1, one per save, and closes the store. */
+  private void writeLog(FileStorageConfig config, long last) {
+    try (FileRaftStorage storage = open(config)) {
+      storage.save(STATE, List.of());
+      for (long i = 1; i <= last; i++) {
+        storage.save(null, List.of(entry(1, i)));
+      }
+    }
+  }
+
+  @Test
+  void aTornWriteAtEveryByteOfTheLastRecordIsCutOffWithAWarning() throws Exception {
+    writeLog(FileStorageConfig.defaults(), 5);
+    Path file = segment(dir, 1);
+    byte[] whole = Files.readAllBytes(file);
+    long lastRecord = recordOffset(1, 5);
+
+    int cuts = 0;
+    for (long cut = lastRecord + 1; cut < whole.length; cut++) {
+      Files.write(file, Arrays.copyOf(whole, (int) cut));
+
+      try (FileRaftStorage storage = open(FileStorageConfig.defaults())) {
+        assertThat(storage.lastIndex()).as("cut at %d", cut).isEqualTo(4);
+        assertThat(storage.entries(1, 5, Long.MAX_VALUE)).containsExactlyElementsOf(entries(1, 1, 4));
+        assertThat(storage.hardState()).isEqualTo(STATE);
+      }
+      cuts++;
+      assertThat(logs.countWarnings(file.toString(), "offset " + lastRecord)).as("cut at %d", cut).isEqualTo(cuts);
+      assertThat(Files.size(file)).isEqualTo(lastRecord);
+    }
+    assertThat(logs.countWarnings("torn write")).isEqualTo(RECORD_BYTES - 1);
+  }
+
+  @Test
+  void aLogEndingAtARecordBoundaryOpensWithoutAWarning() throws Exception {
+    writeLog(FileStorageConfig.defaults(), 5);
+    Path file = segment(dir, 1);
+    Files.write(file, Arrays.copyOf(Files.readAllBytes(file), (int) recordOffset(1, 5)));
+
+    try (FileRaftStorage storage = open(FileStorageConfig.defaults())) {
+      assertThat(storage.lastIndex()).isEqualTo(4);
+    }
+    assertThat(logs.warnings()).isEmpty();
+  }
+
+  @Test
+  void aFlippedBitInTheLastRecordIsCutOff() throws Exception {
+    writeLog(FileStorageConfig.defaults(), 5);
+    Path file = segment(dir, 1);
+    flipBit(file, recordOffset(1, 5) + RECORD_BYTES - 2);
+
+    try (FileRaftStorage storage = open(FileStorageConfig.defaults())) {
+      assertThat(storage.lastIndex()).isEqualTo(4);
+      storage.save(null, List.of(entry(2, 5)));
+    }
+    try (FileRaftStorage storage = open(FileStorageConfig.defaults())) {
+      assertThat(storage.entries(4, 6, Long.MAX_VALUE)).containsExactly(entry(1, 4), entry(2, 5));
+    }
+    assertThat(logs.countWarnings(file.toString(), "offset " + recordOffset(1, 5), "checksum mismatch")).isEqualTo(1);
+  }
+
+  @Test
+  void aFlippedBitInAMiddleRecordFailsTheOpenNamingFileAndOffset() throws Exception {
+    writeLog(FileStorageConfig.defaults(), 5);
+    Path file = segment(dir, 1);
+    long third = recordOffset(1, 3);
+    flipBit(file, third + RECORD_BYTES - 2);
+
+    assertThatThrownBy(() -> open(FileStorageConfig.defaults())).isInstanceOfSatisfying(CorruptLogException.class,
+        e -> {
+          assertThat(e.file()).isEqualTo(file);
+          assertThat(e.offset()).isEqualTo(third);
+        })
+        .hasMessageContaining(file.toString()).hasMessageContaining("offset " + third)
+        .hasMessageContaining("entry 3").hasMessageContaining("followed by intact records")
+        .hasMessageContaining("cannot be trusted");
+    // Nothing was cut off, and the lock was released.
+    assertThat(Files.size(file)).isEqualTo(recordOffset(1, 6));
+    assertThatThrownBy(() -> open(FileStorageConfig.defaults())).isInstanceOf(CorruptLogException.class);
+  }
+
+  @Test
+  void aDamagedLengthFollowedByIntactRecordsFailsTheOpen() throws Exception {
+    writeLog(FileStorageConfig.defaults(), 5);
+    Path file = segment(dir, 1);
+    byte[] bytes = Files.readAllBytes(file);
+    int fourth = (int) recordOffset(1, 4);
+    Arrays.fill(bytes, fourth, fourth + 4, (byte) 0x7f); // a length far past the end of the file
+    Files.write(file, bytes);
+
+    assertThatThrownBy(() -> open(FileStorageConfig.defaults())).isInstanceOf(CorruptLogException.class)
+        .hasMessageContaining("offset " + fourth).hasMessageContaining("followed by intact records");
+  }
+
+  @Test
+  void aTornRecordInASegmentThatIsNotTheLastFailsTheOpen() throws Exception {
+    writeLog(TINY_SEGMENTS, 6); // segments starting at 1, 3 and 5
+    Path middle = segment(dir, 3);
+    Files.write(middle, Arrays.copyOf(Files.readAllBytes(middle), (int) recordOffset(3, 4) + 5));
+
+    assertThatThrownBy(() -> open(TINY_SEGMENTS)).isInstanceOf(CorruptLogException.class)
+        .hasMessageContaining(middle.toString()).hasMessageContaining("offset " + recordOffset(3, 4))
+        .hasMessageContaining("not the last");
+  }
+
+  @Test
+  void aMissingSegmentFailsTheOpen() throws Exception {
+    writeLog(TINY_SEGMENTS, 6);
+    Files.delete(segment(dir, 3));
+
+    assertThatThrownBy(() -> open(TINY_SEGMENTS)).isInstanceOf(CorruptLogException.class)
+        .hasMessageContaining(segment(dir, 5).toString()).hasMessageContaining("previous one ends at entry 2");
+  }
+
+  @Test
+  void aLastSegmentCutShortWhileItWasCreatedIsDeleted() throws Exception {
+    writeLog(TINY_SEGMENTS, 4);
+    Path torn = segment(dir, 5);
+    Files.write(torn, Arrays.copyOf(LogSegment.header(5).array(), 7));
+
+    try (FileRaftStorage storage = open(TINY_SEGMENTS)) {
+      assertThat(storage.lastIndex()).isEqualTo(4);
+      storage.save(null, List.of(entry(1, 5)));
+    }
+    assertThat(logs.countWarnings(torn.toString(), "offset 0")).isEqualTo(1);
+    try (FileRaftStorage storage = open(TINY_SEGMENTS)) {
+      assertThat(storage.lastIndex()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void aSegmentWhoseHeaderDoesNotMatchItsNameFailsTheOpen() throws Exception {
+    writeLog(TINY_SEGMENTS, 4);
+    Path second = segment(dir, 3);
+    byte[] bytes = Files.readAllBytes(second);
+    System.arraycopy(LogSegment.header(7).array(), 0, bytes, 0, LogSegment.HEADER_BYTES);
+    Files.write(second, bytes);
+
+    assertThatThrownBy(() -> open(TINY_SEGMENTS)).isInstanceOf(CorruptLogException.class)
+        .hasMessageContaining(second.toString()).hasMessageContaining("segment header");
+  }
+
+  @Test
+  void aDamagedHardStateFileFailsTheOpen() throws Exception {
+    writeLog(FileStorageConfig.defaults(), 2);
+    Path file = dir.resolve(HardStateFile.FILE_NAME);
+    flipBit(file, 20);
+
+    assertThatThrownBy(() -> open(FileStorageConfig.defaults())).isInstanceOf(CorruptLogException.class)
+        .hasMessageContaining(file.toString()).hasMessageContaining("checksum mismatch");
+  }
+
+  @Test
+  void aMissingHardStateFileFailsTheOpenWhenTheLogHoldsEntries() throws Exception {
+    writeLog(FileStorageConfig.defaults(), 2);
+    Files.delete(dir.resolve(HardStateFile.FILE_NAME));
+
+    assertThatThrownBy(() -> open(FileStorageConfig.defaults())).isInstanceOf(CorruptLogException.class)
+        .hasMessageContaining("hard-state file is missing");
+  }
+
+  @Test
+  void aTemporaryFileLeftByAnInterruptedWriteIsDeleted() throws Exception {
+    writeLog(FileStorageConfig.defaults(), 2);
+    Path leftover = dir.resolve(HardStateFile.FILE_NAME + MetadataFile.TEMP_SUFFIX);
+    Files.write(leftover, new byte[] {1, 2, 3});
+
+    try (FileRaftStorage storage = open(FileStorageConfig.defaults())) {
+      assertThat(storage.hardState()).isEqualTo(STATE);
+    }
+    assertThat(leftover).doesNotExist();
+  }
+
+  @Test
+  void aDamagedCompactionMarkFailsTheOpen() throws Exception {
+    try (FileRaftStorage storage = open(FileStorageConfig.defaults())) {
+      storage.save(STATE, entries(1, 1, 4));
+      storage.compact(2, 1);
+    }
+    Path mark = dir.resolve(CompactionFile.FILE_NAME);
+    flipBit(mark, 14);
+
+    assertThatThrownBy(() -> open(FileStorageConfig.defaults())).isInstanceOf(CorruptLogException.class)
+        .hasMessageContaining(mark.toString());
+  }
+
+  @Test
+  void aSegmentThatACrashKeptFromDeletionByCompactionIsDeletedAtOpen() throws Exception {
+    writeLog(TINY_SEGMENTS, 6);
+    byte[] first = Files.readAllBytes(segment(dir, 1));
+    try (FileRaftStorage storage = open(TINY_SEGMENTS)) {
+      storage.compact(4, 1);
+    }
+    Files.write(segment(dir, 1), first); // as if the crash came between the mark and the deletion
+
+    try (FileRaftStorage storage = open(TINY_SEGMENTS)) {
+      assertThat(storage.firstIndex()).isEqualTo(5);
+      assertThat(storage.term(4)).isEqualTo(1);
+      assertThat(storage.entries(5, 7, Long.MAX_VALUE)).containsExactlyElementsOf(entries(1, 5, 6));
+    }
+    assertThat(segment(dir, 1)).doesNotExist();
+  }
+
+  private static void flipBit(Path file, long offset) throws Exception {
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[(int) offset] ^= 0x10;
+    Files.write(file, bytes);
+  }
+}
