@@ -223,7 +223,9 @@ final class LeaderRole implements RoleBehavior {
     p.recentActive = true;
     p.probeSent = false;
     if (p.match < c.raftLog.lastIndex()) {
-      replicator.sendAppend(from, false);
+      // Even with nothing new to send: if the appends it lacks were lost, next is already past them, and
+      // only an AppendRequest it rejects brings the leader back to where its log ends.
+      replicator.sendAppend(from, true);
     }
     if (r.context() > p.ackedRound && r.context() <= reads.round()) {
       p.ackedRound = r.context();
