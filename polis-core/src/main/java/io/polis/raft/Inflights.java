@@ -30,6 +30,13 @@ final class Inflights {
     }
   }
 
+  /** Forgets the oldest message in flight, making room for one more. */
+  void freeFirstOne() {
+    if (!sent.isEmpty()) {
+      bytes -= sent.removeFirst()[1];
+    }
+  }
+
   boolean full() {
     return sent.size() >= maxCount || bytes >= maxBytes;
   }

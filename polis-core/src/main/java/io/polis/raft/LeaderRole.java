@@ -222,6 +222,11 @@ final class LeaderRole implements RoleBehavior {
     }
     p.recentActive = true;
     p.probeSent = false;
+    if (p.state == Progress.State.REPLICATE && p.inflights.full()) {
+      // The window may be full of appends that were lost and will never be acknowledged; a live follower
+      // gets one more through per heartbeat answer instead of waiting forever.
+      p.inflights.freeFirstOne();
+    }
     if (p.match < c.raftLog.lastIndex()) {
       // Even with nothing new to send: if the appends it lacks were lost, next is already past them, and
       // only an AppendRequest it rejects brings the leader back to where its log ends.
