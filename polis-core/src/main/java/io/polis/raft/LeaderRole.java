@@ -174,7 +174,9 @@ final class LeaderRole implements RoleBehavior {
     }
     if (c.configs.current().voters().size() == 1 && c.configs.current().isVoter(c.id)) {
       answer(context, requester, committed);
-    } else if (c.config.readMode() == RaftConfig.ReadMode.LEASE && leaseValid()) {
+    } else if (c.config.readMode() == RaftConfig.ReadMode.LEASE && transferee == null && leaseValid()) {
+      // Not during a transfer: the target's campaign overrides the followers' lease, so a successor may be
+      // elected (and commit writes) before this leader's lease runs out.
       answer(context, requester, committed);
     } else {
       if (!roundSentThisBatch) {
