@@ -63,7 +63,9 @@ final class Progress {
       next = match + 1;
       return true;
     }
-    if (next - 1 != rejected) {
+    if (next - 1 != rejected || rejected <= match) {
+      // Not an answer to the probe out now, or it contradicts what the follower acknowledged: resending
+      // the same probe would only bring the same answer. The next heartbeat answer unpauses the probe.
       return false;
     }
     next = Math.max(Math.min(rejected, hint + 1), match + 1);
