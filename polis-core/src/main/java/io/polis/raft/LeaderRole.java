@@ -59,14 +59,15 @@ final class LeaderRole implements RoleBehavior {
   public void tick() {
     heartbeatElapsed++;
     c.electionElapsed++;
+    // Checked on every tick, so the leader goes one election timeout after it last heard a majority.
+    if (c.config.checkQuorum() && !hasRecentQuorum()) {
+      log.warn("{} stepped down at term {}: no majority of voters answered within the election timeout",
+          c.id.shortForm(), c.term);
+      c.becomeFollower(c.term, null);
+      return;
+    }
     if (c.electionElapsed >= c.config.electionTicks()) {
       c.electionElapsed = 0;
-      if (c.config.checkQuorum() && !c.tracker.quorumActiveAndReset()) {
-        log.warn("{} stepped down at term {}: no majority of voters answered within the election timeout",
-            c.id.shortForm(), c.term);
-        c.becomeFollower(c.term, null);
-        return;
-      }
       if (transferee != null) {
         log.info("{} abandoned the leadership transfer to {} at term {}: it did not catch up in time",
             c.id.shortForm(), transferee.shortForm(), c.term);
@@ -198,10 +199,10 @@ final class LeaderRole implements RoleBehavior {
     return c.tracker.quorumAckedSentTick(c.tickCount) > c.tickCount - c.config.leaseTicks();
   }
 
-  /** Whether a majority acknowledged a heartbeat within the last election timeout (or leadership is new). */
+  /** Whether a majority of voters answered within the last election timeout (or leadership is new). */
   boolean hasRecentQuorum() {
     return c.tickCount - electedAtTick < c.config.electionTicks()
-        || c.tracker.quorumAckedSentTick(c.tickCount) >= c.tickCount - c.config.electionTicks();
+        || c.tracker.quorumHeardTick(c.tickCount) > c.tickCount - c.config.electionTicks();
   }
 
   void onBatchHandedOut() {
@@ -222,7 +223,7 @@ final class LeaderRole implements RoleBehavior {
     if (p == null) {
       return;
     }
-    p.recentActive = true;
+    p.heardAtTick = c.tickCount;
     p.probeSent = false;
     if (p.state == Progress.State.REPLICATE && p.inflights.full()) {
       // The window may be full of appends that were lost and will never be acknowledged; a live follower
@@ -251,7 +252,7 @@ final class LeaderRole implements RoleBehavior {
     if (p == null) {
       return;
     }
-    p.recentActive = true;
+    p.heardAtTick = c.tickCount;
     if (!r.success()) {
       long hint = r.hintTerm() > 0 ? c.raftLog.findConflictByTerm(r.hintIndex(), r.hintTerm()) : r.hintIndex();
       if (p.maybeDecrTo(r.index(), hint)) {

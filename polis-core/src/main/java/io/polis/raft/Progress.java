@@ -14,8 +14,8 @@ final class Progress {
   State state = State.PROBE;
   /** In PROBE: a message is out and no answer has come yet. */
   boolean probeSent;
-  /** Heard from since the last CheckQuorum. */
-  boolean recentActive;
+  /** Leader tick at which this member last answered (for CheckQuorum). */
+  long heardAtTick = Long.MIN_VALUE;
   /** Highest heartbeat round it acknowledged (for ReadIndex). */
   long ackedRound;
   /** Leader tick at which the newest heartbeat it acknowledged was sent (for lease reads). */

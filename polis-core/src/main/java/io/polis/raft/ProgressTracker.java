@@ -108,17 +108,9 @@ final class ProgressTracker {
     return values[n - configuration.quorum()];
   }
 
-  /** CheckQuorum: whether a majority of voters was heard from since the last check; clears the marks. */
-  boolean quorumActiveAndReset() {
-    int active = 0;
-    for (MemberId id : configuration.voters().keySet()) {
-      Progress p = progress.get(id);
-      if (id.equals(self) || (p != null && p.recentActive)) {
-        active++;
-      }
-    }
-    progress.values().forEach(p -> p.recentActive = false);
-    return active >= configuration.quorum();
+  /** CheckQuorum: the tick by which a majority of voters had last been heard from; this member counts as now. */
+  long quorumHeardTick(long now) {
+    return quorumValue(p -> p.heardAtTick, now);
   }
 
   void resetVotes() {

@@ -90,6 +90,7 @@ class RaftExtensionsTest {
       assertThat(++ticks).isLessThanOrEqualTo(E);
     }
 
+    assertThat(ticks).as("ticks until it stepped down").isGreaterThanOrEqualTo(E - 1);
     assertThat(leader.role()).isEqualTo(RaftRole.FOLLOWER);
     assertThat(leader.leaderHasQuorum()).isFalse();
   }
