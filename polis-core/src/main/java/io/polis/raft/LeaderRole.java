@@ -308,6 +308,9 @@ final class LeaderRole implements RoleBehavior {
       return true;
     }
     c.raftLog.commitTo(quorumMatch);
+    if (c.configs.currentIndex() <= quorumMatch) {
+      c.tracker.forgetLeft();
+    }
     for (ReadIndexQueue.PendingRead read : reads.takeWaitingForCommit()) {
       readIndex(read.context(), read.requester());
     }

@@ -32,13 +32,21 @@ final class ProgressTracker {
     return configuration;
   }
 
-  /** Switches configuration, keeping the progress of members that stay. */
+  /**
+   * Switches configuration. Members that leave keep their progress until {@link #forgetLeft()}: a leader
+   * goes on replicating to them until the change commits, so they receive the entry that removes them
+   * and stop campaigning. They count in no quorum meanwhile.
+   */
   void reconfigure(Configuration next, long lastIndex) {
     configuration = next;
-    progress.keySet().retainAll(next.members());
     for (MemberId id : next.members()) {
       progress.computeIfAbsent(id, k -> newProgress(lastIndex));
     }
+  }
+
+  /** Drops the progress of members no longer in the configuration: the change that removed them committed. */
+  void forgetLeft() {
+    progress.keySet().retainAll(configuration.members());
   }
 
   /** Starts afresh for a new term: every member probed from the end of the log. */
