@@ -291,6 +291,37 @@ class RaftExtensionsTest {
     assertThat(net.reads.get(S1)).isEmpty();
   }
 
+  // Thesis §3.10, §6.4.1: a TimeoutNow can arrive late (a slow network, a paused target) and still start
+  // an election the followers' lease does not hold back, so once a leader has sent one it does not trust
+  // its lease again in that term, even after it gave the transfer up.
+  @Test
+  void leaseReadIsNotAnsweredOnceTimeoutNowWasSentEvenIfTheTransferWasAbandoned() {
+    RaftNet net = new RaftNet(3, RaftConfig.builder().leaseReads(5).build(), 1);
+    RaftCore old = net.elect(0);
+    net.tickAll(1);
+    old.transferLeadership(S2);
+    net.flushReady();
+    RaftNet.Envelope timeoutNow = net.inFlight.stream().filter(e -> e.out().message() instanceof TimeoutNow)
+        .findFirst().orElseThrow();
+    net.inFlight.remove(timeoutNow);
+    net.tickAll(E + 1);
+    assertThat(old.propose(List.of(bytes("transfer abandoned")))).isTrue();
+    net.stabilize();
+
+    net.dropWhere(e -> e.out().to().equals(S1));
+    net.inFlight.add(timeoutNow);
+    net.stabilize();
+    assertThat(net.core(1).role()).isEqualTo(RaftRole.LEADER);
+    net.propose(1, "written by the new leader");
+    net.stabilize();
+    assertThat(old.role()).isEqualTo(RaftRole.LEADER);
+
+    old.readIndex(1);
+    net.stabilize();
+
+    assertThat(net.reads.get(S1)).isEmpty();
+  }
+
   // ------------------------------------------------------------------ leadership transfer
 
   // Thesis §3.10: the leader sends TimeoutNow to an up-to-date target, which campaigns at once and wins
