@@ -32,6 +32,8 @@ final class LeaderRole implements RoleBehavior {
   private final long electedAtTick;
   private int heartbeatElapsed;
   private @Nullable MemberId transferee;
+  /** Set once a TimeoutNow went out: from then on a successor may be elected despite the lease. */
+  private boolean timeoutNowSent;
   private boolean roundSentThisBatch;
 
   LeaderRole(RaftCore core) {
@@ -160,7 +162,7 @@ final class LeaderRole implements RoleBehavior {
     c.electionElapsed = 0; // the transfer must finish within one election timeout
     log.info("{} transfers leadership to {} at term {}", c.id.shortForm(), target.shortForm(), c.term);
     if (c.tracker.progress(target).match == c.raftLog.lastIndex()) {
-      c.send(target, new TimeoutNow(c.group, c.term));
+      sendTimeoutNow(target);
     } else {
       replicator.sendAppend(target, true);
     }
@@ -175,9 +177,10 @@ final class LeaderRole implements RoleBehavior {
     }
     if (c.configs.current().voters().size() == 1 && c.configs.current().isVoter(c.id)) {
       answer(context, requester, committed);
-    } else if (c.config.readMode() == RaftConfig.ReadMode.LEASE && transferee == null && leaseValid()) {
-      // Not during a transfer: the target's campaign overrides the followers' lease, so a successor may be
-      // elected (and commit writes) before this leader's lease runs out.
+    } else if (c.config.readMode() == RaftConfig.ReadMode.LEASE && !timeoutNowSent && leaseValid()) {
+      // Not once a TimeoutNow is out: the target's campaign overrides the followers' lease, so a successor
+      // may be elected (and commit writes) before this leader's lease runs out, even if the TimeoutNow
+      // arrives after the transfer was given up.
       answer(context, requester, committed);
     } else {
       if (!roundSentThisBatch) {
@@ -291,8 +294,13 @@ final class LeaderRole implements RoleBehavior {
     }
     if (from.equals(transferee) && p.match == c.raftLog.lastIndex()) {
       log.info("{} sends TimeoutNow to {} at term {}: its log is caught up", c.id.shortForm(), from.shortForm(), c.term);
-      c.send(from, new TimeoutNow(c.group, c.term));
+      sendTimeoutNow(from);
     }
+  }
+
+  private void sendTimeoutNow(MemberId target) {
+    timeoutNowSent = true;
+    c.send(target, new TimeoutNow(c.group, c.term));
   }
 
   /**
