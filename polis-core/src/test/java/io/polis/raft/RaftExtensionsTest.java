@@ -291,6 +291,37 @@ class RaftExtensionsTest {
     assertThat(net.reads.get(S1)).isEmpty();
   }
 
+  // Thesis §6.4.1, §4.2.3: the lease holds because a member that acknowledged the leader refuses votes
+  // for an election timeout. A member that restarts has forgotten whom it acknowledged, so with lease
+  // reads it refuses votes for an election timeout after starting, or a successor could be elected
+  // while the old leader's lease, counting that member, still holds.
+  @Test
+  void leaseReadIsNotAnsweredWhileARestartedFollowerHelpsElectASuccessor() {
+    RaftNet net = new RaftNet(5, RaftConfig.builder().leaseReads(5).build(), 1);
+    RaftCore old = electAfterStartup(net, 0);
+    net.propose(0, "x");
+    net.stabilize();
+    net.cut(S1, S4);
+    net.cut(S1, member(5));
+    net.tickAll(E); // S4 and S5 stop hearing a leader; S2 and S3 keep renewing S1's lease
+    assertThat(old.role()).isEqualTo(RaftRole.LEADER);
+    net.crash(2);
+    net.restart(2);
+    net.cut(S1, S3);
+
+    net.core(3).campaign();
+    net.stabilize();
+    if (net.core(3).role() == RaftRole.LEADER) {
+      net.propose(3, "written by a successor");
+      net.stabilize();
+    }
+    old.readIndex(1);
+    net.flushReady();
+
+    assertThat(net.core(3).role()).as("S4, with S5 and the restarted S3").isNotEqualTo(RaftRole.LEADER);
+    assertThat(net.reads.get(S1)).containsExactly(new ReadState(1, 2));
+  }
+
   // Thesis §3.10, §6.4.1: a TimeoutNow can arrive late (a slow network, a paused target) and still start
   // an election the followers' lease does not hold back, so once a leader has sent one it does not trust
   // its lease again in that term, even after it gave the transfer up.
@@ -635,6 +666,23 @@ class RaftExtensionsTest {
       answered += (chaotic ? run.chaoticNetwork() : run).run().readsAnswered;
     }
     assertThat(answered).as("reads answered").isGreaterThan(50);
+  }
+
+  /**
+   * Lets the members run an election timeout (a member with lease reads grants no vote sooner after it
+   * starts), then makes member {@code i} the leader.
+   */
+  private static RaftCore electAfterStartup(RaftNet net, int i) {
+    net.tickAll(E);
+    RaftCore leader = net.leader();
+    if (leader == null) {
+      net.elect(i);
+    } else if (leader != net.core(i)) {
+      leader.transferLeadership(net.id(i));
+      net.stabilize();
+    }
+    assertThat(net.core(i).role()).isEqualTo(RaftRole.LEADER);
+    return net.core(i);
   }
 
   private static byte[] bytes(String s) {
