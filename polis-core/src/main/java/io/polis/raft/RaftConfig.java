@@ -42,6 +42,8 @@ public record RaftConfig(int electionTicks, int heartbeatTicks, long maxEntriesB
     /**
      * A majority acknowledged a heartbeat sent less than {@code leaseTicks} ago. No round trip, but
      * relies on tick rates across members not drifting apart by more than the margin to the timeout.
+     * A member that starts grants no vote during its first election timeout, since it may have
+     * acknowledged a heartbeat just before it went down; a group elects no leader sooner than that.
      */
     LEASE
   }

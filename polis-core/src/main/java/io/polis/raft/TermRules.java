@@ -40,9 +40,15 @@ final class TermRules {
       // Thesis §9.6 with CheckQuorum: while this member hears a leader, it does not help unseat it, so a
       // member that was cut off and comes back cannot disrupt a healthy group. A transfer overrides.
       boolean inLease = c.config.checkQuorum() && c.lead != null && c.electionElapsed < c.config.electionTicks();
+      if (c.config.readMode() == RaftConfig.ReadMode.LEASE && c.tickCount < c.config.electionTicks()) {
+        // A member that just (re)started may have acknowledged a leader's heartbeat before it went down,
+        // and that leader counts the acknowledgement in its read lease: no vote until the lease is over.
+        inLease = true;
+      }
       if (inLease && !v.transfer()) {
-        log.debug("{} [term {}] ignored {} from {} at term {}: leader {} is alive", c.id.shortForm(), c.term,
-            v.preVote() ? "pre-vote request" : "vote request", from.shortForm(), v.term(), c.lead.shortForm());
+        log.debug("{} [term {}] ignored {} from {} at term {}: leader {} may be alive", c.id.shortForm(), c.term,
+            v.preVote() ? "pre-vote request" : "vote request", from.shortForm(), v.term(),
+            c.lead == null ? "unknown" : c.lead.shortForm());
         return false;
       }
       if (v.preVote()) {

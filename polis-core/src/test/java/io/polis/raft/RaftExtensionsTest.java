@@ -229,7 +229,7 @@ class RaftExtensionsTest {
   @Test
   void leaseReadIsAnsweredWithoutARoundWhileTheLeaseHolds() {
     RaftNet net = new RaftNet(3, RaftConfig.builder().leaseReads(5).build(), 1);
-    RaftCore leader = net.elect(0);
+    RaftCore leader = electAfterStartup(net, 0);
     net.propose(0, "x");
     net.tickAll(1);
     net.isolate(0);
@@ -249,7 +249,7 @@ class RaftExtensionsTest {
   @Test
   void leaseReadAfterTheLeaseExpiredNeedsAHeartbeatRound() {
     RaftNet net = new RaftNet(3, RaftConfig.builder().leaseReads(5).build(), 1);
-    RaftCore leader = net.elect(0);
+    RaftCore leader = electAfterStartup(net, 0);
     net.propose(0, "x");
     net.tickAll(1);
     net.isolate(0);
@@ -273,7 +273,7 @@ class RaftExtensionsTest {
   @Test
   void leaseReadIsNotAnsweredFromTheLeaseDuringALeadershipTransfer() {
     RaftNet net = new RaftNet(3, RaftConfig.builder().leaseReads(5).build(), 1);
-    RaftCore old = net.elect(0);
+    RaftCore old = electAfterStartup(net, 0);
     net.tickAll(1);
     // S1 hears nothing more: it never learns that S2 won the election the transfer starts.
     net.dropWhere(e -> e.out().to().equals(S1));
@@ -328,7 +328,7 @@ class RaftExtensionsTest {
   @Test
   void leaseReadIsNotAnsweredOnceTimeoutNowWasSentEvenIfTheTransferWasAbandoned() {
     RaftNet net = new RaftNet(3, RaftConfig.builder().leaseReads(5).build(), 1);
-    RaftCore old = net.elect(0);
+    RaftCore old = electAfterStartup(net, 0);
     net.tickAll(1);
     old.transferLeadership(S2);
     net.flushReady();
