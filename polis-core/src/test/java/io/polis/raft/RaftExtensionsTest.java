@@ -9,9 +9,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.polis.node.MemberId;
 import io.polis.wire.AppendRequest;
+import io.polis.wire.AppendResponse;
 import io.polis.wire.RaftHeartbeat;
 import io.polis.wire.TimeoutNow;
 import io.polis.wire.VoteRequest;
+import io.polis.wire.VoteResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -126,7 +128,7 @@ class RaftExtensionsTest {
     net.stabilize();
     net.tickAll(1);
 
-    assertThat(answers).noneMatch(e -> e.out().message() instanceof io.polis.wire.VoteResponse r && r.granted());
+    assertThat(answers).noneMatch(e -> e.out().message() instanceof VoteResponse r && r.granted());
     assertThat(net.core(1).term()).isEqualTo(term);
     assertThat(net.leader()).isSameAs(leader);
     assertThat(leader.term()).isEqualTo(term);
@@ -184,7 +186,7 @@ class RaftExtensionsTest {
       net.deliverQueued();
     }
     // S3 takes the new leader's no-op but its acknowledgement is lost: the no-op cannot commit yet.
-    net.dropWhere(e -> e.from().equals(S3) && e.out().message() instanceof io.polis.wire.AppendResponse);
+    net.dropWhere(e -> e.from().equals(S3) && e.out().message() instanceof AppendResponse);
     net.deliverQueued();
     assertThat(net.core(2).leader()).isEqualTo(S2);
 
@@ -499,6 +501,30 @@ class RaftExtensionsTest {
     net.propose(0, "x");
     net.stabilize();
     assertThat(net.appliedCommands(3)).containsExactly("x");
+  }
+
+  // Thesis §4.1: a member uses the latest configuration in its log, committed or not, so when that entry
+  // is overwritten (it never committed) the member goes back to the configuration before it.
+  @Test
+  void overwrittenConfigurationEntryRollsTheConfigurationBack() {
+    RaftNet net = new RaftNet(5, RaftConfig.defaults(), 1);
+    RaftCore old = net.elect(0);
+    Configuration before = old.configuration();
+    for (int i = 2; i < 5; i++) {
+      net.cut(S1, net.id(i));
+    }
+    old.proposeConfigChange(new ConfigChange(ConfigChange.Kind.ADD_LEARNER, member(6), address(6)));
+    net.stabilize();
+    assertThat(net.core(1).configuration().learners()).containsOnlyKeys(member(6));
+
+    net.crash(0);
+    net.heal();
+    net.tickAll(3 * E);
+    assertThat(net.leader().id()).isIn(S3, S4, member(5));
+    net.tickAll(1);
+
+    assertThat(net.core(1).configuration()).isEqualTo(before);
+    assertThat(net.core(1).lastIndex()).isEqualTo(net.leader().lastIndex());
   }
 
   // Thesis §4.1: single-server changes are safe only one at a time; a second is refused until the first

@@ -17,7 +17,6 @@ import io.polis.wire.AppendRequest;
 import io.polis.wire.AppendResponse;
 import io.polis.wire.EntryKind;
 import io.polis.wire.LogEntry;
-import io.polis.wire.RaftHeartbeat;
 import io.polis.wire.VoteRequest;
 import io.polis.wire.VoteResponse;
 import java.util.ArrayList;
@@ -201,6 +200,21 @@ class RaftPaperTest {
 
     assertThat(candidate.role()).isEqualTo(RaftRole.FOLLOWER);
     assertThat(candidate.term()).isEqualTo(1);
+  }
+
+  // Raft §5.2: a majority of a group of one is the member itself: it elects itself and commits alone.
+  @Test
+  void aGroupOfOneElectsItselfAndCommitsAlone() {
+    RaftNet net = new RaftNet(1, RaftConfig.defaults(), 1);
+
+    net.tickAll(2 * E);
+    net.propose(0, "x");
+    net.core(0).readIndex(1);
+    net.stabilize();
+
+    assertThat(net.core(0).role()).isEqualTo(RaftRole.LEADER);
+    assertThat(net.appliedCommands(0)).containsExactly("x");
+    assertThat(net.reads.get(S1)).containsExactly(new ReadState(1, 2));
   }
 
   // Raft §5.2: a candidate that receives AppendEntries from a leader whose term is at least its own
