@@ -48,7 +48,8 @@ final class FollowerRole implements RoleBehavior {
       c.raftLog.commitTo(Math.min(heartbeat.commit(), c.raftLog.lastIndex()));
       c.send(from, new RaftHeartbeatResponse(c.group, c.term, heartbeat.context()));
     } else if (m instanceof TimeoutNow) {
-      if (c.tracker.isPromotable()) {
+      // Only the leader may hand over: a TimeoutNow campaign overrides the other members' lease.
+      if (c.tracker.isPromotable() && from.equals(c.lead)) {
         log.info("{} received TimeoutNow from {} at term {}; campaigning now", c.id.shortForm(), from.shortForm(),
             c.term);
         Election.campaign(c, true);

@@ -24,10 +24,13 @@ public record RaftConfig(int electionTicks, int heartbeatTicks, long maxEntriesB
     int maxInflightMessages, long maxInflightBytes, boolean preVote, boolean checkQuorum, ReadMode readMode,
     int leaseTicks) {
 
-  /** Default {@link #electionTicks()}. */
-  public static final int DEFAULT_ELECTION_TICKS = 10;
-  /** Default {@link #heartbeatTicks()}. */
-  public static final int DEFAULT_HEARTBEAT_TICKS = 1;
+  /**
+   * Default {@link #electionTicks()}: 15, which with the driver's default 10 ms tick means election
+   * timeouts of 150-290 ms (chosen from measurements, see docs/benchmarks.md).
+   */
+  public static final int DEFAULT_ELECTION_TICKS = 15;
+  /** Default {@link #heartbeatTicks()}: 5, so a leader has three heartbeats to miss before anyone campaigns. */
+  public static final int DEFAULT_HEARTBEAT_TICKS = 5;
   /** Default {@link #maxEntriesBytesPerMessage()}: 1 MiB. */
   public static final long DEFAULT_MAX_ENTRIES_BYTES_PER_MESSAGE = 1L << 20;
   /** Default {@link #maxInflightMessages()}. */
@@ -68,7 +71,7 @@ public record RaftConfig(int electionTicks, int heartbeatTicks, long maxEntriesB
   }
 
   /**
-   * Returns the defaults: 10 election ticks, 1 heartbeat tick, PreVote and CheckQuorum on, safe reads.
+   * Returns the defaults: 15 election ticks, 5 heartbeat ticks, PreVote and CheckQuorum on, safe reads.
    *
    * @return the default configuration
    */

@@ -27,6 +27,12 @@ public final class RaftCore {
 
   private static final Logger log = LoggerFactory.getLogger(RaftCore.class);
 
+  /**
+   * Highest term accepted from a peer. Real terms grow by one per election and never come near it; a
+   * larger one is garbage or hostile, and accepting it would let the next campaign overflow.
+   */
+  static final long MAX_TERM = 1L << 62;
+
   final MemberId id;
   final String group;
   final RaftConfig config;
@@ -98,7 +104,7 @@ public final class RaftCore {
       log.warn("{} dropped {} from {}: wrong group or from itself", id.shortForm(), message.type(), from.shortForm());
       return;
     }
-    if (message.term() == Long.MAX_VALUE) {
+    if (message.term() > MAX_TERM) {
       log.warn("{} dropped {} from {}: term out of range", id.shortForm(), message.type(), from.shortForm());
       return;
     }

@@ -23,10 +23,6 @@ public record RaftDriverConfig(String group, Duration tickInterval, Duration req
    * election timeouts of 150-300 ms (see docs/benchmarks.md for the measurements behind them).
    */
   public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofMillis(10);
-  /** Default election timeout in ticks: 15 ticks of 10 ms, so 150-300 ms once randomized. */
-  public static final int DEFAULT_ELECTION_TICKS = 15;
-  /** Default heartbeat interval in ticks: 5 ticks of 10 ms. */
-  public static final int DEFAULT_HEARTBEAT_TICKS = 5;
   /** Default {@link #requestTimeout()}. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
@@ -49,15 +45,13 @@ public record RaftDriverConfig(String group, Duration tickInterval, Duration req
   }
 
   /**
-   * Returns the defaults: group {@value #DEFAULT_GROUP}, 10 ms ticks, 5 s request timeout, and the core's
-   * defaults except for an election timeout of {@value #DEFAULT_ELECTION_TICKS} ticks and heartbeats
-   * every {@value #DEFAULT_HEARTBEAT_TICKS} ticks.
+   * Returns the defaults: group {@value #DEFAULT_GROUP}, 10 ms ticks, 5 s request timeout, and
+   * {@link RaftConfig#defaults()} (heartbeats every 50 ms, election timeouts of 150-290 ms).
    *
    * @return the default settings
    */
   public static RaftDriverConfig defaults() {
-    return new RaftDriverConfig(DEFAULT_GROUP, DEFAULT_TICK_INTERVAL, DEFAULT_REQUEST_TIMEOUT,
-        RaftConfig.builder().electionTicks(DEFAULT_ELECTION_TICKS).heartbeatTicks(DEFAULT_HEARTBEAT_TICKS).build());
+    return new RaftDriverConfig(DEFAULT_GROUP, DEFAULT_TICK_INTERVAL, DEFAULT_REQUEST_TIMEOUT, RaftConfig.defaults());
   }
 
   /**

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class RaftExtensionsTest {
 
-  private static final int E = RaftConfig.DEFAULT_ELECTION_TICKS;
+  private static final int E = RaftNet.SCRIPTED.electionTicks();
   private static final MemberId S1 = member(1);
   private static final MemberId S2 = member(2);
   private static final MemberId S3 = member(3);
@@ -39,7 +39,7 @@ class RaftExtensionsTest {
   // so it never raises its term, and when it comes back the leader carries on undisturbed.
   @Test
   void partitionedMemberThatRejoinsDoesNotBumpTheTermOrDisruptTheLeader() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     RaftCore leader = net.elect(0);
     long term = leader.term();
     net.isolate(2);
@@ -62,7 +62,7 @@ class RaftExtensionsTest {
   // election timeout, like a candidate; it does not ask every voter on every tick.
   @Test
   void isolatedPreCandidateAsksForVotesOncePerElectionTimeout() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     net.elect(0);
     int[] voteRequests = new int[1];
     net.dropWhere(e -> {
@@ -83,7 +83,7 @@ class RaftExtensionsTest {
   // a majority, the leader steps down, so clients stop waiting on a leader that cannot commit.
   @Test
   void leaderCutOffFromTheMajorityStepsDownWithinAnElectionTimeout() {
-    RaftNet net = new RaftNet(5, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(5, RaftNet.SCRIPTED, 1);
     RaftCore leader = net.elect(0);
     net.tickAll(3);
     net.isolate(0);
@@ -102,7 +102,7 @@ class RaftExtensionsTest {
   // Thesis §6.2: a leader that keeps hearing from a majority keeps leading, even when a minority is gone.
   @Test
   void leaderThatHearsAMajorityKeepsLeading() {
-    RaftNet net = new RaftNet(5, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(5, RaftNet.SCRIPTED, 1);
     RaftCore leader = net.elect(0);
     net.crash(3);
     net.crash(4);
@@ -117,7 +117,7 @@ class RaftExtensionsTest {
   // ignores vote requests, pre-votes or not, so a member with a newer term cannot depose a live leader.
   @Test
   void followersThatHearALiveLeaderIgnoreVoteRequests() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     RaftCore leader = net.elect(0);
     long term = leader.term();
     List<RaftNet.Envelope> answers = record(net, e -> e.out().to().equals(S3));
@@ -141,7 +141,7 @@ class RaftExtensionsTest {
   // round of heartbeats acknowledged by a majority, then lets the read proceed.
   @Test
   void readOnTheLeaderIsAnsweredAfterAHeartbeatRoundWithTheCommitIndex() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     RaftCore leader = net.elect(0);
     net.propose(0, "x");
     net.stabilize();
@@ -158,7 +158,7 @@ class RaftExtensionsTest {
   // Thesis §6.4: a follower asks the leader for the read index and reads once it has applied that far.
   @Test
   void readOnAFollowerIsConfirmedThroughTheLeader() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     net.elect(0);
     net.propose(0, "x");
     net.stabilize();
@@ -208,7 +208,7 @@ class RaftExtensionsTest {
   // Thesis §6.4: a leader cut off from the majority (perhaps deposed already) cannot confirm a read.
   @Test
   void isolatedOldLeaderCannotAnswerARead() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     RaftCore old = net.elect(0);
     net.propose(0, "x");
     net.stabilize();
@@ -230,7 +230,7 @@ class RaftExtensionsTest {
   // ago answers at once, without a round of messages.
   @Test
   void leaseReadIsAnsweredWithoutARoundWhileTheLeaseHolds() {
-    RaftNet net = new RaftNet(3, RaftConfig.builder().leaseReads(5).build(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.scriptedBuilder().leaseReads(5).build(), 1);
     RaftCore leader = electAfterStartup(net, 0);
     net.propose(0, "x");
     net.tickAll(1);
@@ -250,7 +250,7 @@ class RaftExtensionsTest {
   // off, it cannot.
   @Test
   void leaseReadAfterTheLeaseExpiredNeedsAHeartbeatRound() {
-    RaftNet net = new RaftNet(3, RaftConfig.builder().leaseReads(5).build(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.scriptedBuilder().leaseReads(5).build(), 1);
     RaftCore leader = electAfterStartup(net, 0);
     net.propose(0, "x");
     net.tickAll(1);
@@ -274,7 +274,7 @@ class RaftExtensionsTest {
   // runs out, so while a transfer is under way it confirms reads with a heartbeat round instead.
   @Test
   void leaseReadIsNotAnsweredFromTheLeaseDuringALeadershipTransfer() {
-    RaftNet net = new RaftNet(3, RaftConfig.builder().leaseReads(5).build(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.scriptedBuilder().leaseReads(5).build(), 1);
     RaftCore old = electAfterStartup(net, 0);
     net.tickAll(1);
     // S1 hears nothing more: it never learns that S2 won the election the transfer starts.
@@ -299,7 +299,7 @@ class RaftExtensionsTest {
   // while the old leader's lease, counting that member, still holds.
   @Test
   void leaseReadIsNotAnsweredWhileARestartedFollowerHelpsElectASuccessor() {
-    RaftNet net = new RaftNet(5, RaftConfig.builder().leaseReads(5).build(), 1);
+    RaftNet net = new RaftNet(5, RaftNet.scriptedBuilder().leaseReads(5).build(), 1);
     RaftCore old = electAfterStartup(net, 0);
     net.propose(0, "x");
     net.stabilize();
@@ -329,7 +329,7 @@ class RaftExtensionsTest {
   // its lease again in that term, even after it gave the transfer up.
   @Test
   void leaseReadIsNotAnsweredOnceTimeoutNowWasSentEvenIfTheTransferWasAbandoned() {
-    RaftNet net = new RaftNet(3, RaftConfig.builder().leaseReads(5).build(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.scriptedBuilder().leaseReads(5).build(), 1);
     RaftCore old = electAfterStartup(net, 0);
     net.tickAll(1);
     old.transferLeadership(S2);
@@ -361,7 +361,7 @@ class RaftExtensionsTest {
   // the next term without waiting for a timeout.
   @Test
   void transferToAnUpToDateFollowerMakesItLeaderAtTheNextTerm() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     RaftCore old = net.elect(0);
     net.propose(0, "x");
     net.stabilize();
@@ -383,7 +383,7 @@ class RaftExtensionsTest {
   // so it can win and nothing committed is lost.
   @Test
   void transferToALaggingFollowerCatchesItUpFirst() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     RaftCore old = net.elect(0);
     net.cut(S1, S2);
     net.propose(0, "a");
@@ -408,7 +408,7 @@ class RaftExtensionsTest {
   // takes proposals again.
   @Test
   void transferToADownTargetIsAbandonedAfterAnElectionTimeout() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     RaftCore leader = net.elect(0);
     net.crash(1);
     leader.transferLeadership(S2);
@@ -426,7 +426,7 @@ class RaftExtensionsTest {
   // membership changes: they could delay the target catching up, and the target will lead soon.
   @Test
   void proposalsAreDroppedDuringATransfer() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     RaftCore leader = net.elect(0);
     net.crash(1);
     leader.transferLeadership(S2);
@@ -446,7 +446,7 @@ class RaftExtensionsTest {
   // Thesis §4.2.1: a learner receives the log but does not vote and does not count toward a majority.
   @Test
   void learnerReceivesTheLogButNeitherVotesNorCountsTowardCommit() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     RaftCore leader = net.elect(0);
     net.addMember(4, Configuration.EMPTY);
     leader.proposeConfigChange(new ConfigChange(ConfigChange.Kind.ADD_LEARNER, S4, address(4)));
@@ -479,7 +479,7 @@ class RaftExtensionsTest {
   // learner, is promoted once caught up, and a voter leaves; each change takes effect on every member.
   @Test
   void membershipChangesAddALearnerPromoteItAndRemoveAVoter() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     RaftCore leader = net.elect(0);
     net.addMember(4, Configuration.EMPTY);
 
@@ -507,7 +507,7 @@ class RaftExtensionsTest {
   // is overwritten (it never committed) the member goes back to the configuration before it.
   @Test
   void overwrittenConfigurationEntryRollsTheConfigurationBack() {
-    RaftNet net = new RaftNet(5, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(5, RaftNet.SCRIPTED, 1);
     RaftCore old = net.elect(0);
     Configuration before = old.configuration();
     for (int i = 2; i < 5; i++) {
@@ -531,7 +531,7 @@ class RaftExtensionsTest {
   // has committed.
   @Test
   void secondMembershipChangeIsRefusedUntilTheFirstCommits() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     RaftCore leader = net.elect(0);
     leader.proposeConfigChange(new ConfigChange(ConfigChange.Kind.ADD_LEARNER, S4, address(4)));
 
@@ -550,7 +550,7 @@ class RaftExtensionsTest {
   // change until it has committed an entry of its own term.
   @Test
   void noMembershipChangeBeforeTheLeaderCommittedAnEntryOfItsTerm() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     RaftCore leader = net.core(0);
     leader.campaign();
     net.flushReady();
@@ -571,7 +571,7 @@ class RaftExtensionsTest {
   // down; the remaining members elect a leader among themselves.
   @Test
   void removedLeaderStepsDownOnceTheChangeCommitsAndTheOthersElectANewLeader() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     RaftCore old = net.elect(0);
     long term = old.term();
 
@@ -597,7 +597,7 @@ class RaftExtensionsTest {
   // Thesis §4.2.3: a member that knows it was removed never campaigns.
   @Test
   void removedMemberDoesNotCampaign() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     RaftCore leader = net.elect(0);
     leader.proposeConfigChange(new ConfigChange(ConfigChange.Kind.REMOVE, S3, null));
     net.stabilize();
@@ -614,7 +614,7 @@ class RaftExtensionsTest {
   // raise anyone's term or depose the leader.
   @Test
   void removedMemberThatMissedItsRemovalDoesNotDisruptTheGroup() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     RaftCore leader = net.elect(0);
     long term = leader.term();
     net.isolate(2);
@@ -636,7 +636,7 @@ class RaftExtensionsTest {
   // so a follower that stopped answering does not make it send (and buffer) without bound.
   @Test
   void followerThatNeverAnswersGetsAtMostMaxInflightAppends() {
-    RaftNet net = new RaftNet(3, RaftConfig.builder().maxInflightMessages(2).build(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.scriptedBuilder().maxInflightMessages(2).build(), 1);
     RaftCore leader = net.elect(0);
     int[] appendsWithEntries = new int[1];
     net.dropWhere(e -> {
@@ -659,7 +659,7 @@ class RaftExtensionsTest {
   // the heartbeat answers that show it alive get replication going again.
   @Test
   void followerWhoseInflightWindowFilledWithLostAppendsCatchesUp() {
-    RaftNet net = new RaftNet(3, RaftConfig.builder().maxInflightMessages(2).build(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.scriptedBuilder().maxInflightMessages(2).build(), 1);
     RaftCore leader = net.elect(0);
     net.dropWhere(e -> e.out().to().equals(S3) && e.out().message() instanceof AppendRequest);
     for (int i = 0; i < 10; i++) {
@@ -683,8 +683,8 @@ class RaftExtensionsTest {
   @ParameterizedTest
   @CsvSource({"false,false", "false,true", "true,false", "true,true"})
   void seededFaultyRunsWithReadsTransfersAndMembershipChangesStaySafe(boolean chaotic, boolean leaseReads) {
-    RaftConfig config = leaseReads ? RaftConfig.builder().leaseReads(5).maxInflightMessages(4).build()
-        : RaftConfig.defaults();
+    RaftConfig config = leaseReads ? RaftNet.scriptedBuilder().leaseReads(5).maxInflightMessages(4).build()
+        : RaftNet.SCRIPTED;
     int answered = 0;
     for (int seed = 1; seed <= 10; seed++) {
       RaftFaultyRun run = new RaftFaultyRun(new RaftNet(5, config, seed), seed).withReads().withTransfers()

@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  */
 final class RaftFaultyRun {
 
-  private static final int E = RaftConfig.DEFAULT_ELECTION_TICKS;
+  private static final int E = RaftNet.SCRIPTED.electionTicks();
 
   private final RaftNet net;
   private final SplittableRandom random;

@@ -23,7 +23,7 @@ final class RaftFixtures {
 
   /** Raft as in the paper: no PreVote, no CheckQuorum, safe reads. */
   static RaftConfig plain() {
-    return RaftConfig.builder().preVote(false).checkQuorum(false).build();
+    return RaftNet.scriptedBuilder().preVote(false).checkQuorum(false).build();
   }
 
   static MemberId member(int number) {

@@ -29,6 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What peers send is input: messages that are misrouted, stale, out of range or simply wrong must not
@@ -37,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class RaftInputValidationTest {
 
-  private static final int E = RaftConfig.DEFAULT_ELECTION_TICKS;
+  private static final int E = RaftNet.SCRIPTED.electionTicks();
   private static final MemberId S1 = member(1);
   private static final MemberId S2 = member(2);
   private static final MemberId S3 = member(3);
@@ -58,6 +60,22 @@ class RaftInputValidationTest {
   }
 
   @Test
+  void timeoutNowFromAMemberThatDoesNotLeadIsIgnored() {
+    // A TimeoutNow campaign overrides the others' lease, so only the leader may send one.
+    RaftNet net = runningGroup();
+    RaftCore follower = net.core(1);
+    long term = follower.term();
+
+    stepQuietly(follower, S3, new TimeoutNow("g", term));
+    net.flushReady();
+
+    assertThat(follower.role()).isEqualTo(RaftRole.FOLLOWER);
+    assertThat(follower.term()).isEqualTo(term);
+    assertThat(net.core(0).role()).isEqualTo(RaftRole.LEADER);
+    assertStillWorks(net);
+  }
+
+  @Test
   void messagesClaimingToComeFromTheReceiverAreDropped() {
     RaftNet net = runningGroup();
     RaftCore follower = net.core(1);
@@ -73,19 +91,21 @@ class RaftInputValidationTest {
     assertStillWorks(net);
   }
 
-  @Test
-  void messagesWithTheLargestTermAreDropped() {
+  @ParameterizedTest
+  @ValueSource(longs = {Long.MAX_VALUE, Long.MAX_VALUE - 1, RaftCore.MAX_TERM + 1})
+  void messagesWithATermOutOfRangeAreDropped(long hostileTerm) {
+    // A term just below Long.MAX_VALUE, if taken, would make the next campaign overflow.
     RaftNet net = runningGroup();
     long term = net.core(0).term();
 
     for (int i = 0; i < 3; i++) {
       RaftCore core = net.core(i);
       MemberId from = net.id((i + 1) % 3);
-      stepQuietly(core, from, new AppendRequest("g", Long.MAX_VALUE, 2, 1, 2, List.of()));
-      stepQuietly(core, from, new RaftHeartbeat("g", Long.MAX_VALUE, 2, 1));
-      stepQuietly(core, from, new VoteRequest("g", Long.MAX_VALUE, 99, 99, false, false));
-      stepQuietly(core, from, new VoteRequest("g", Long.MAX_VALUE, 99, 99, true, true));
-      stepQuietly(core, from, new AppendResponse("g", Long.MAX_VALUE, false, 0, 0, 0));
+      stepQuietly(core, from, new AppendRequest("g", hostileTerm, 2, 1, 2, List.of()));
+      stepQuietly(core, from, new RaftHeartbeat("g", hostileTerm, 2, 1));
+      stepQuietly(core, from, new VoteRequest("g", hostileTerm, 99, 99, false, false));
+      stepQuietly(core, from, new VoteRequest("g", hostileTerm, 99, 99, true, true));
+      stepQuietly(core, from, new AppendResponse("g", hostileTerm, false, 0, 0, 0));
       assertThat(core.term()).isEqualTo(term);
     }
     assertThat(net.core(0).role()).isEqualTo(RaftRole.LEADER);
@@ -244,7 +264,7 @@ class RaftInputValidationTest {
   void randomMessagesNeverThrowOutOfStep() {
     for (int seed = 1; seed <= 20; seed++) {
       SplittableRandom random = new SplittableRandom(seed);
-      RaftNet net = new RaftNet(3, seed % 2 == 0 ? plain() : RaftConfig.builder().leaseReads(3).build(), seed);
+      RaftNet net = new RaftNet(3, seed % 2 == 0 ? plain() : RaftNet.scriptedBuilder().leaseReads(3).build(), seed);
       net.tickAll(3 * E);
       for (int round = 0; round < 300; round++) {
         int i = random.nextInt(3);
@@ -265,7 +285,7 @@ class RaftInputValidationTest {
 
   /** Three members with a leader (S1) and one committed command, so logs hold [1@1, 2@1]. */
   private static RaftNet runningGroup() {
-    RaftNet net = new RaftNet(3, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(3, RaftNet.SCRIPTED, 1);
     net.elect(0);
     net.propose(0, "before");
     net.stabilize();

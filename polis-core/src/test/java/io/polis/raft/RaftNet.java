@@ -20,6 +20,16 @@ import java.util.function.Predicate;
  */
 final class RaftNet {
 
+  /**
+   * The settings scripted tests count ticks against: a 10-tick election timeout and a heartbeat every
+   * tick, so one tick of the leader sends a heartbeat. Independent of the product's defaults on purpose.
+   */
+  static final RaftConfig SCRIPTED = scriptedBuilder().build();
+
+  static RaftConfig.Builder scriptedBuilder() {
+    return RaftConfig.builder().electionTicks(10).heartbeatTicks(1);
+  }
+
   final List<MemberId> ids = new ArrayList<>();
   final Map<MemberId, RaftCore> cores = new LinkedHashMap<>();
   final Map<MemberId, InMemoryRaftStorage> storages = new LinkedHashMap<>();
@@ -51,7 +61,7 @@ final class RaftNet {
   }
 
   static RaftNet of(int voters) {
-    return new RaftNet(voters, RaftConfig.defaults(), 1);
+    return new RaftNet(voters, SCRIPTED, 1);
   }
 
   MemberId id(int i) {

@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RaftPaperTest {
 
-  private static final int E = RaftConfig.DEFAULT_ELECTION_TICKS;
+  private static final int E = RaftNet.SCRIPTED.electionTicks();
   private static final MemberId S1 = member(1);
   private static final MemberId S2 = member(2);
   private static final MemberId S3 = member(3);
@@ -205,7 +205,7 @@ class RaftPaperTest {
   // Raft §5.2: a majority of a group of one is the member itself: it elects itself and commits alone.
   @Test
   void aGroupOfOneElectsItselfAndCommitsAlone() {
-    RaftNet net = new RaftNet(1, RaftConfig.defaults(), 1);
+    RaftNet net = new RaftNet(1, RaftNet.SCRIPTED, 1);
 
     net.tickAll(2 * E);
     net.propose(0, "x");
@@ -652,7 +652,7 @@ class RaftPaperTest {
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void seededFaultyRunsKeepRaftsSafetyProperties(boolean extensions) {
-    RaftConfig config = extensions ? RaftConfig.defaults() : plain();
+    RaftConfig config = extensions ? RaftNet.SCRIPTED : plain();
     for (int seed = 1; seed <= 12; seed++) {
       new RaftFaultyRun(new RaftNet(5, config, seed), seed * 31L).run();
     }
@@ -663,8 +663,8 @@ class RaftPaperTest {
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void seededRunsWithReorderedDuplicatedAndDelayedMessagesKeepRaftsSafetyProperties(boolean extensions) {
-    RaftConfig config = extensions ? RaftConfig.builder().maxInflightMessages(4).build()
-        : RaftConfig.builder().preVote(false).checkQuorum(false).maxEntriesBytesPerMessage(40).build();
+    RaftConfig config = extensions ? RaftNet.scriptedBuilder().maxInflightMessages(4).build()
+        : RaftNet.scriptedBuilder().preVote(false).checkQuorum(false).maxEntriesBytesPerMessage(40).build();
     for (int seed = 1; seed <= 12; seed++) {
       new RaftFaultyRun(new RaftNet(5, config, seed), seed * 17L).chaoticNetwork().run();
     }
@@ -697,7 +697,7 @@ class RaftPaperTest {
    * crashes, S1 restarts and leads term 3; it gets 2@1 onto S3 and S4, but its no-op 3@3 onto nobody.
    */
   private static RaftNet figure8UpToC() {
-    RaftNet net = new RaftNet(5, RaftConfig.builder().preVote(false).checkQuorum(false).maxEntriesBytesPerMessage(1)
+    RaftNet net = new RaftNet(5, RaftNet.scriptedBuilder().preVote(false).checkQuorum(false).maxEntriesBytesPerMessage(1)
         .build(), 1);
     net.elect(0);
     for (int i = 2; i < 5; i++) {
