@@ -3,11 +3,5 @@
 # keep both cores busy. Build first: ./mvnw -B -q -pl benchmarks -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
-minutes=${1:-10}
-loaders=()
-for _ in $(seq "$(nproc)"); do
-  (while :; do :; done) &
-  loaders+=($!)
-done
-trap 'kill "${loaders[@]}" 2>/dev/null || true' EXIT
-java -cp benchmarks/target/benchmarks.jar io.polis.benchmarks.membership.FalseDownBenchmark "$minutes"
+benchmarks/with-cpu-load.sh java -cp benchmarks/target/benchmarks.jar \
+  io.polis.benchmarks.membership.FalseDownBenchmark "${1:-10}"

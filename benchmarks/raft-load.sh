@@ -4,12 +4,5 @@
 # Build first: ./mvnw -B -q -pl benchmarks -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
-minutes=${1:-10}
-loaders=()
-for _ in $(seq "$(nproc)"); do
-  (while :; do :; done) &
-  loaders+=($!)
-done
-trap 'kill "${loaders[@]}" 2>/dev/null || true' EXIT
-echo "load: $(nproc) busy loops; cores $(nproc); $(java -version 2>&1 | head -1)"
-java -cp benchmarks/target/benchmarks.jar io.polis.benchmarks.consensus.LeaderStabilityBenchmark "$minutes"
+benchmarks/with-cpu-load.sh java -cp benchmarks/target/benchmarks.jar \
+  io.polis.benchmarks.consensus.LeaderStabilityBenchmark "${1:-10}"

@@ -173,18 +173,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
    *     change cannot be made now (not the leader, another change in flight)
    */
   public CompletableFuture<Long> changeConfiguration(ConfigChange change) {
-    CompletableFuture<Long> future = new CompletableFuture<>();
-    if (!submit(() -> {
-      try {
-        long index = core.proposeConfigChange(change);
-        completions.execute(() -> future.complete(index));
-      } catch (ConsensusException e) {
-        completions.execute(() -> future.completeExceptionally(e));
-      }
-    })) {
-      future.completeExceptionally(stoppedError());
-    }
-    return future;
+    return onDriverThread(() -> core.proposeConfigChange(change));
   }
 
   /**
@@ -194,11 +183,19 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
    * @return completes once the transfer has started; fails if this member does not lead
    */
   public CompletableFuture<Void> transferLeadership(MemberId target) {
-    CompletableFuture<Void> future = new CompletableFuture<>();
+    return onDriverThread(() -> {
+      core.transferLeadership(target);
+      return null;
+    });
+  }
+
+  /** Runs a core call on the driver thread; a refusal fails the future with its typed exception. */
+  private <T> CompletableFuture<T> onDriverThread(Supplier<T> call) {
+    CompletableFuture<T> future = new CompletableFuture<>();
     if (!submit(() -> {
       try {
-        core.transferLeadership(target);
-        completions.execute(() -> future.complete(null));
+        T result = call.get();
+        completions.execute(() -> future.complete(result));
       } catch (ConsensusException e) {
         completions.execute(() -> future.completeExceptionally(e));
       }
