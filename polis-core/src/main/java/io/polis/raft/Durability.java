@@ -57,7 +57,7 @@ final class Durability {
     }
   }
 
-  /** Forces what the policy says must be durable when a save returns. */
+  /** Forces what the policy says must be durable by now: after a save, and on the driver's tick. */
   void afterSave() throws IOException {
     long now = clock.nanos();
     if (policy == FileStorageConfig.SyncPolicy.ALWAYS

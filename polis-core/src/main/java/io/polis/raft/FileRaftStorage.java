@@ -237,12 +237,22 @@ public final class FileRaftStorage implements RaftStorage {
     }
   }
 
+  @Override
+  public void syncDue() {
+    checkUsable();
+    try {
+      durability.afterSave();
+    } catch (IOException e) {
+      throw fail(e, "cannot force the Raft log in " + directory);
+    }
+  }
+
   /**
    * Forces everything written so far, including a hard state whose only change was its commit index.
-   * Under {@link FileStorageConfig.SyncPolicy#INTERVAL} the driver calls this from a timer every
-   * {@link FileStorageConfig#syncInterval()}, since the store has no thread of its own and a save forces
-   * only when the last force is older than the interval: without the timer, the last entries before a
-   * quiet spell would wait for the next save.
+   * Under {@link FileStorageConfig.SyncPolicy#INTERVAL} the driver's tick calls {@link #syncDue()}, which
+   * forces once the interval has passed, since the store has no thread of its own and a save forces only
+   * when the last force is older than the interval: without it, the last entries before a quiet spell
+   * would wait for the next save.
    *
    * @throws UncheckedIOException on an I/O failure
    */

@@ -73,6 +73,15 @@ public interface RaftStorage extends AutoCloseable {
    */
   void save(@org.jspecify.annotations.Nullable HardState hardState, List<LogEntry> entries);
 
+  /**
+   * Makes durable what the store's policy says is due by now but a save left unsynced (under an interval
+   * policy, the last writes before a quiet spell). The driver calls it on every tick; a store with
+   * nothing due returns at once.
+   */
+  default void syncDue() {
+    // nothing unsynced in stores that save durably or not at all
+  }
+
   /** Releases files and locks. The in-memory store keeps its contents so a "restarted" member finds them. */
   @Override
   void close();

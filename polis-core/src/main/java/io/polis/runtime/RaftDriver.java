@@ -281,6 +281,12 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
     core.tick();
     pending.expire(clock.nanos());
     process();
+    try {
+      storage.syncDue();
+    } catch (RuntimeException e) {
+      log.error("{} stops Raft group {}: its storage cannot sync: {}", id.shortForm(), config.group(), e.toString(), e);
+      close();
+    }
   }
 
   private void enqueueProposal(byte[] command, CompletableFuture<Applied> future) {

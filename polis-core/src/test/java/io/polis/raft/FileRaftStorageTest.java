@@ -238,6 +238,25 @@ class FileRaftStorageTest {
   }
 
   @Test
+  void theDriversTickForcesTheLastWritesBeforeAQuietSpellOnceTheIntervalHasPassed() {
+    open(FileStorageConfig.builder().syncPolicy(SyncPolicy.INTERVAL).syncInterval(Duration.ofMillis(10)).build());
+    storage.save(null, List.of(entry(1, 1)));
+    clock.nanos += Duration.ofMillis(10).toNanos();
+    storage.save(null, List.of(entry(1, 2)));
+    int before = syncer.forces;
+    storage.save(null, List.of(entry(1, 3))); // within the interval: not forced
+
+    storage.syncDue();
+    assertThat(syncer.forces).as("nothing is due yet").isEqualTo(before);
+
+    clock.nanos += Duration.ofMillis(10).toNanos();
+    storage.syncDue();
+    assertThat(syncer.forces).as("entry 3 is forced by the tick, no save needed").isEqualTo(before + 1);
+    storage.syncDue();
+    assertThat(syncer.forces).as("nothing left unsynced").isEqualTo(before + 1);
+  }
+
+  @Test
   void neverPolicyForcesNoEntriesButStillForcesANewTermOrVote() {
     open(FileStorageConfig.builder().syncPolicy(SyncPolicy.NEVER).build());
     storage.save(null, List.of(entry(1, 1)));

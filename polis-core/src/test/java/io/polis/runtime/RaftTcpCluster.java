@@ -4,6 +4,7 @@ import io.polis.node.Address;
 import io.polis.node.MemberId;
 import io.polis.raft.Configuration;
 import io.polis.raft.InMemoryRaftStorage;
+import io.polis.raft.RaftStorage;
 import io.polis.raft.RaftRole;
 import io.polis.raft.StateMachine;
 import io.polis.time.Clock;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -34,7 +36,7 @@ public final class RaftTcpCluster implements AutoCloseable {
     private Transport transport;
     private MessageRouter router = new MessageRouter();
     private ProtocolThread thread;
-    private final InMemoryRaftStorage storage = new InMemoryRaftStorage();
+    private RaftStorage storage;
     private @Nullable RaftDriver driver;
     private @Nullable StateMachine stateMachine;
     private boolean stopped;
@@ -80,11 +82,16 @@ public final class RaftTcpCluster implements AutoCloseable {
       return stopped;
     }
 
-    /** Stops abruptly: sockets closed, no goodbye, the thread dropped. */
+    /**
+     * Stops abruptly: sockets closed, no goodbye, the thread dropped. The storage is closed only to
+     * release its directory lock for a restart; a file store forces nothing more on close than a killed
+     * process's kernel would have written anyway (the multi-process tests do the real kill -9).
+     */
     public void kill() {
       stopped = true;
       thread.close();
       transport.close();
+      storage.close();
     }
   }
 
@@ -103,9 +110,25 @@ public final class RaftTcpCluster implements AutoCloseable {
    * @param stateMachines makes each member's state machine
    */
   public RaftTcpCluster(int size, RaftDriverConfig config, Supplier<? extends StateMachine> stateMachines) {
+    this(size, config, stateMachines, i -> new InMemoryRaftStorage());
+  }
+
+  /**
+   * Starts {@code size} members as one group on the storages given.
+   *
+   * @param size the number of voters
+   * @param config the driver settings
+   * @param stateMachines makes each member's state machine
+   * @param storages opens member {@code i}'s storage; called again on a restart, after the old one was
+   *     closed, so a file store reopens its directory
+   */
+  public RaftTcpCluster(int size, RaftDriverConfig config, Supplier<? extends StateMachine> stateMachines,
+      IntFunction<? extends RaftStorage> storages) {
+    this.storages = storages;
     Map<MemberId, Address> voters = new LinkedHashMap<>();
     for (int i = 0; i < size; i++) {
       Member m = new Member(i);
+      m.storage = storages.apply(i);
       members.add(m);
       voters.put(m.id, m.address());
     }
@@ -117,6 +140,7 @@ public final class RaftTcpCluster implements AutoCloseable {
     }
   }
 
+  private final IntFunction<? extends RaftStorage> storages;
   private final Configuration initial;
   private final RaftDriverConfig config;
   private final Supplier<? extends StateMachine> stateMachines;
@@ -143,6 +167,7 @@ public final class RaftTcpCluster implements AutoCloseable {
       throw new IllegalStateException(m.id.shortForm() + " is running");
     }
     m.bind(m.address().port());
+    m.storage = storages.apply(m.index);
     startDriver(m);
   }
 
