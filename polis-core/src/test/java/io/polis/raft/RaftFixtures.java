@@ -7,6 +7,7 @@ import io.polis.node.MemberId;
 import io.polis.wire.EntryKind;
 import io.polis.wire.LogEntry;
 import io.polis.wire.RaftMessage;
+import io.polis.wire.VoteResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +52,11 @@ final class RaftFixtures {
     return new LogEntry(term, index, EntryKind.NO_OP, new byte[0]);
   }
 
+  /** A command's bytes, as {@link RaftCore#propose} takes them. */
+  static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Entries {@code 1..terms.length}, entry i having term {@code terms[i-1]}. */
   static List<LogEntry> logWithTerms(long... terms) {
     List<LogEntry> out = new ArrayList<>();
@@ -69,6 +75,16 @@ final class RaftFixtures {
   /** A core for member {@code number} in a group of voters {@code 1..voters}. */
   static RaftCore core(int number, int voters, RaftConfig config, InMemoryRaftStorage storage) {
     return new RaftCore(member(number), "g", config, storage, voters(voters), new SplittableRandom(number));
+  }
+
+  /** A core for member 1 in a group of three that has won an election (member 2 voted for it). */
+  static RaftCore leaderOfThree(InMemoryRaftStorage storage) {
+    RaftCore c = core(1, 3, plain(), storage);
+    c.campaign();
+    drain(c, storage);
+    c.step(member(2), new VoteResponse("g", c.term(), true, false));
+    assertThat(c.role()).isEqualTo(RaftRole.LEADER);
+    return c;
   }
 
   /** Hands out one batch the way a driver would: save, then advance; returns it for inspection. */
