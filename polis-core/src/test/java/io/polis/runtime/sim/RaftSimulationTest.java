@@ -55,6 +55,9 @@ class RaftSimulationTest {
       totals[1]++;
     });
     System.out.printf("Raft simulation: %d seeds, %d client operations completed%n", totals[1], totals[0]);
+    // One seed may see no operation complete (a partition leaving no majority for the whole fault
+    // phase); across seeds the clients must get plenty done, or the checker had nothing to check.
+    assertThat(totals[0]).as("client operations completed over all seeds").isGreaterThanOrEqualTo(10 * totals[1]);
   }
 
   /**
@@ -80,7 +83,6 @@ class RaftSimulationTest {
       Clients[] clients = new Clients[1];
       CheckResult result = runScenario(sim, reads, clients);
       assertThat(result.verdict()).as("linearizability: %s", result).isNotEqualTo(CheckResult.Verdict.NOT_LINEARIZABLE);
-      assertThat(clients[0].completed).as("client operations that completed").isPositive();
       return clients[0];
     } catch (AssertionError | RuntimeException e) {
       throw new AssertionError("seed " + seed + " failed: " + e.getMessage() + "\nreplay: "
@@ -135,10 +137,16 @@ class RaftSimulationTest {
     return new LinearizabilityChecker().check(history.history());
   }
 
+  private static final boolean TRACE = Boolean.getBoolean("polis.sim.trace");
+
   private static void injectFault(RaftSimCluster cluster, SplittableRandom random) {
     List<SimRaftMember> members = cluster.members;
     int n = members.size();
-    switch (random.nextInt(11)) {
+    int action = random.nextInt(11);
+    if (TRACE) {
+      System.out.printf("%s fault %d%s%n", cluster.sim.scheduler().now(), action, cluster.describe());
+    }
+    switch (action) {
       case 10 -> reconfigure(cluster, random);
       case 0 -> {
         int i = random.nextInt(n);
@@ -346,6 +354,9 @@ class RaftSimulationTest {
     }
 
     private void record(HistoryRecorder.Pending op, Throwable e, java.util.function.Supplier<Output> output) {
+      if (TRACE) {
+        System.out.printf("%s %s%n", cluster.sim.scheduler().now(), e == null ? "ok" : e.toString());
+      }
       if (e == null) {
         completed++;
         op.ok(output.get());
