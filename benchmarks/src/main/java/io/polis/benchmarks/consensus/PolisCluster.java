@@ -3,7 +3,15 @@ package io.polis.benchmarks.consensus;
 import io.polis.KeyValueStore;
 import io.polis.kv.KvStateMachine;
 import io.polis.kv.ReplicatedKeyValueStore;
+import io.polis.raft.FileRaftStorage;
+import io.polis.raft.FileStorageConfig;
+import io.polis.raft.InMemoryRaftStorage;
 import io.polis.raft.RaftConfig;
+import io.polis.raft.RaftStorage;
+import io.polis.time.Clock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import io.polis.raft.RaftRole;
 import io.polis.raft.RaftStatus;
 import io.polis.runtime.RaftDriverConfig;
@@ -20,6 +28,9 @@ import java.util.concurrent.TimeoutException;
  * in-memory log, running the replicated key-value store. A kill closes the member's sockets and stops its
  * thread without a goodbye, as {@code kill -9} would; peers see the connection drop at once either way.
  *
+ * <p>The log is in memory by default; {@code -Dpolis.storage=file} puts it in the file store
+ * ({@code -Dpolis.sync=always|interval|never}, data under {@code -Dpolis.dataRoot} or the temp directory).
+ *
  * <p>Clients are in-process: a put is a call on the leader's {@link KeyValueStore}, acknowledged once the
  * entry is committed and applied there. Timing is Polis's defaults unless {@code -Dconsensus.heartbeatMs}
  * or {@code -Dconsensus.electionMs} is given (then mapped onto 10 ms ticks).
@@ -27,10 +38,17 @@ import java.util.concurrent.TimeoutException;
 final class PolisCluster implements ConsensusCluster {
 
   private final RaftDriverConfig config;
+  private final FileStorageConfig.@Nullable SyncPolicy sync;
+  private @Nullable Path dataRoot;
   private RaftTcpCluster cluster;
 
-  PolisCluster(RaftDriverConfig config) {
+  /**
+   * @param config the driver settings
+   * @param sync null for the in-memory log, else the file store's sync policy
+   */
+  PolisCluster(RaftDriverConfig config, FileStorageConfig.@Nullable SyncPolicy sync) {
     this.config = config;
+    this.sync = sync;
   }
 
   static PolisCluster create() {
@@ -45,14 +63,31 @@ final class PolisCluster implements ConsensusCluster {
           .build();
       config = config.withRaft(raft);
     }
-    return new PolisCluster(config);
+    String storage = System.getProperty("polis.storage", "memory");
+    FileStorageConfig.SyncPolicy sync = switch (storage) {
+      case "memory" -> null;
+      case "file" -> FileStorageConfig.SyncPolicy.valueOf(
+          System.getProperty("polis.sync", "always").toUpperCase(java.util.Locale.ROOT));
+      default -> throw new IllegalArgumentException("-Dpolis.storage must be memory or file, was " + storage);
+    };
+    return new PolisCluster(config, sync);
+  }
+
+  private RaftStorage openStorage(int member) {
+    if (sync == null) {
+      return new InMemoryRaftStorage();
+    }
+    return FileRaftStorage.open(dataRoot.resolve("member-" + member),
+        FileStorageConfig.builder().syncPolicy(sync).build(), Clock.system());
   }
 
   @Override
   public String description() {
     RaftConfig raft = config.raft();
     long tick = config.tickInterval().toMillis();
-    return "Polis Raft, 3 members in one JVM on 127.0.0.1, in-memory log, heartbeat "
+    String log = sync == null ? "in-memory log" : "file log (fsync " + sync.name().toLowerCase(java.util.Locale.ROOT)
+        + ", data under " + System.getProperty("polis.dataRoot", System.getProperty("java.io.tmpdir")) + ")";
+    return "Polis Raft, 3 members in one JVM on 127.0.0.1, " + log + ", heartbeat "
         + raft.heartbeatTicks() * tick + " ms, election timeout " + raft.electionTicks() * tick + "-"
         + 2 * raft.electionTicks() * tick + " ms";
   }
@@ -64,7 +99,11 @@ final class PolisCluster implements ConsensusCluster {
 
   @Override
   public void start(Duration timeout) throws Exception {
-    cluster = new RaftTcpCluster(3, config, KvStateMachine::new);
+    if (sync != null) {
+      Path parent = Path.of(System.getProperty("polis.dataRoot", System.getProperty("java.io.tmpdir")));
+      dataRoot = Files.createTempDirectory(parent, "polis-raft-bench-");
+    }
+    cluster = new RaftTcpCluster(3, config, KvStateMachine::new, this::openStorage);
     awaitLeaderKnownByAllSurvivors(timeout);
   }
 
@@ -122,6 +161,13 @@ final class PolisCluster implements ConsensusCluster {
   public void close() {
     if (cluster != null) {
       cluster.close();
+    }
+    if (dataRoot != null) {
+      try (var paths = Files.walk(dataRoot)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (java.io.IOException e) {
+        System.err.println("could not delete " + dataRoot + ": " + e);
+      }
     }
   }
 
