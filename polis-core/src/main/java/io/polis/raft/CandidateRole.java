@@ -26,7 +26,9 @@ final class CandidateRole implements RoleBehavior {
   @Override
   public void tick() {
     c.electionElapsed++;
-    if (c.electionElapsed >= c.randomizedElectionTimeout) {
+    if (c.electionElapsed >= c.randomizedElectionTimeout && !c.promotable()) {
+      c.becomeFollower(c.term, null); // the application withdrew this member from leadership meanwhile
+    } else if (c.electionElapsed >= c.randomizedElectionTimeout) {
       Election.campaign(c, false); // Raft §5.2: a split vote times out and starts a new election
     }
   }

@@ -31,7 +31,7 @@ final class FollowerRole implements RoleBehavior {
   @Override
   public void tick() {
     c.electionElapsed++;
-    if (c.tracker.isPromotable() && c.electionElapsed >= c.randomizedElectionTimeout) {
+    if (c.promotable() && c.electionElapsed >= c.randomizedElectionTimeout) {
       // Raft §5.2: no word from a leader within the election timeout
       Election.campaign(c, false);
     }
@@ -49,7 +49,7 @@ final class FollowerRole implements RoleBehavior {
       c.send(from, new RaftHeartbeatResponse(c.group, c.term, heartbeat.context()));
     } else if (m instanceof TimeoutNow) {
       // Only the leader may hand over: a TimeoutNow campaign overrides the other members' lease.
-      if (c.tracker.isPromotable() && from.equals(c.lead)) {
+      if (c.promotable() && from.equals(c.lead)) {
         log.info("{} received TimeoutNow from {} at term {}; campaigning now", c.id.shortForm(), from.shortForm(),
             c.term);
         Election.campaign(c, true);

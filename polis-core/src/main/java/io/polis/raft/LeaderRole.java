@@ -75,6 +75,9 @@ final class LeaderRole implements RoleBehavior {
             c.id.shortForm(), transferee.shortForm(), c.term);
         transferee = null;
       }
+      if (!c.eligible) {
+        handOver(); // the last attempt failed: try the best voter now
+      }
     }
     if (heartbeatElapsed >= c.config.heartbeatTicks()) {
       heartbeatElapsed = 0;
@@ -166,6 +169,38 @@ final class LeaderRole implements RoleBehavior {
     } else {
       replicator.sendAppend(target, true);
     }
+  }
+
+  /**
+   * Health-aware leadership: transfers to the other voter with the longest matching log among those
+   * heard from within the last election timeout (a silent one would make the attempt time out), or among
+   * all voters when none was heard.
+   */
+  void handOver() {
+    if (transferee != null) {
+      return;
+    }
+    MemberId best = null;
+    long bestScore = Long.MIN_VALUE;
+    long recent = c.tickCount - c.config.electionTicks();
+    for (MemberId voter : c.configs.current().voters().keySet()) {
+      Progress p = c.tracker.progress(voter);
+      if (voter.equals(c.id) || p == null) {
+        continue;
+      }
+      // Heard-from members first, then the longest log.
+      long score = (p.heardAtTick >= recent ? Long.MAX_VALUE / 2 : 0) + p.match;
+      if (score > bestScore) {
+        best = voter;
+        bestScore = score;
+      }
+    }
+    if (best == null) {
+      log.warn("{} is not eligible to lead but has no other voter to hand leadership to at term {}",
+          c.id.shortForm(), c.term);
+      return;
+    }
+    transferLeadership(best);
   }
 
   void readIndex(long context, @Nullable MemberId requester) {

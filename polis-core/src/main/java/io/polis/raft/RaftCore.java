@@ -42,6 +42,7 @@ public final class RaftCore {
   private final RandomGenerator random;
 
   long term;
+  boolean eligible = true;
   @Nullable MemberId vote;
   @Nullable MemberId lead;
   RoleBehavior behavior;
@@ -187,9 +188,32 @@ public final class RaftCore {
     leader.transferLeadership(target);
   }
 
+  /**
+   * Says whether the application wants this member to lead (health-aware leadership). While it does
+   * not, the member never campaigns (it still votes and replicates), and as leader it hands leadership
+   * to the most up-to-date other voter, retrying every election timeout until one takes it.
+   *
+   * @param eligible false while the member is not ready or not healthy
+   */
+  public void setEligibleToLead(boolean eligible) {
+    if (this.eligible == eligible) {
+      return;
+    }
+    this.eligible = eligible;
+    log.info("{} is {} to lead at term {}", id.shortForm(), eligible ? "again eligible" : "no longer eligible", term);
+    if (!eligible && behavior instanceof LeaderRole leader) {
+      leader.handOver();
+    }
+  }
+
+  /** A voter the application lets lead. */
+  boolean promotable() {
+    return eligible && tracker.isPromotable();
+  }
+
   /** Campaigns now, as if the election timeout had passed (tests and operators). */
   public void campaign() {
-    if (tracker.isPromotable() && !(behavior instanceof LeaderRole)) {
+    if (promotable() && !(behavior instanceof LeaderRole)) {
       Election.campaign(this, false);
     }
   }
