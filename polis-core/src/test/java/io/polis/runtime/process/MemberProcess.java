@@ -66,8 +66,16 @@ final class MemberProcess implements AutoCloseable {
 
   /** A command the member answered with {@code err}. */
   static final class CommandFailedException extends RuntimeException {
-    CommandFailedException(String message) {
+    private final String kind;
+
+    CommandFailedException(String message, String kind) {
       super(message);
+      this.kind = kind;
+    }
+
+    /** @return the simple name of the exception the member reported, e.g. {@code NotLeaderException} */
+    String kind() {
+      return kind;
     }
   }
 
@@ -282,7 +290,9 @@ final class MemberProcess implements AutoCloseable {
     if (words[0].equals("ok")) {
       answer.complete(ok.get());
     } else {
-      answer.completeExceptionally(new CommandFailedException(name + ": " + String.join(" ", words)));
+      // words: err, command, key, "<Exception>: <message>"
+      String kind = words.length > 3 ? words[3].split(":", 2)[0] : "unknown";
+      answer.completeExceptionally(new CommandFailedException(name + ": " + String.join(" ", words), kind));
     }
   }
 

@@ -144,12 +144,6 @@ final class WriteLoad implements AutoCloseable {
   }
 
   private static String reason(Throwable error) {
-    if (error instanceof MemberProcess.CommandFailedException) {
-      // "member-i (...): err put <key> <Exception>: <message>"
-      String answer = error.getMessage().substring(error.getMessage().indexOf("err put "));
-      String[] words = answer.split(" ", 5);
-      return words.length > 3 ? words[3].replace(":", "") : answer;
-    }
-    return "member process ended";
+    return error instanceof MemberProcess.CommandFailedException failed ? failed.kind() : "member process ended";
   }
 }
