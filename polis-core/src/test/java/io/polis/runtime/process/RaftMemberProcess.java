@@ -1,0 +1,225 @@
+package io.polis.runtime.process;
+
+import io.polis.KeyValueStore;
+import io.polis.kv.KvStateMachine;
+import io.polis.kv.ReplicatedKeyValueStore;
+import io.polis.node.Address;
+import io.polis.node.MemberId;
+import io.polis.node.MemberIdFile;
+import io.polis.raft.Configuration;
+import io.polis.raft.FileRaftStorage;
+import io.polis.raft.FileStorageConfig;
+import io.polis.raft.RaftStatus;
+import io.polis.runtime.MessageRouter;
+import io.polis.runtime.ProtocolThread;
+import io.polis.runtime.RaftDriver;
+import io.polis.runtime.RaftDriverConfig;
+import io.polis.time.Clock;
+import io.polis.transport.TransportConfig;
+import io.polis.transport.netty.NettyTransport;
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Raft member with a key-value store in a JVM of its own, on a {@link FileRaftStorage} that forces
+ * every save ({@link FileStorageConfig.SyncPolicy#ALWAYS}), so that tests can kill it with SIGKILL and
+ * restart it on its data directory. {@link RaftProcessCluster} starts and drives it.
+ *
+ * <p>Arguments: the data directory, the TCP port to bind on 127.0.0.1, and the initial voters as
+ * comma-separated {@code memberId@host:port}. The member id is the one kept in the data directory
+ * ({@link MemberIdFile}), created if there is none: a member started on an empty directory is a new member,
+ * whatever address it binds.
+ *
+ * <p>The line protocol, one command per stdin line and one answer per stdout line. Requests are
+ * asynchronous, so answers may come in another order than the commands (a caller keeps one request per
+ * key in flight); each answer is written whole.
+ * <pre>
+ *   (at start)       ready &lt;memberId&gt;
+ *   put &lt;key&gt; &lt;value&gt;  ok put &lt;key&gt; &lt;value&gt; &lt;index&gt;  |  err put &lt;key&gt; &lt;reason&gt;
+ *   get &lt;key&gt;        ok get &lt;key&gt; &lt;value|-&gt; &lt;version&gt;  |  err get &lt;key&gt; &lt;reason&gt;   (linearizable)
+ *   status           status &lt;role&gt; &lt;term&gt; &lt;leader id|-&gt; &lt;commit&gt; &lt;applied&gt;
+ * </pre>
+ * A reason starts with the exception's simple name ({@code NotLeaderException: ...}). Keys and values
+ * are single words. At the end of stdin the member stops cleanly and exits with status 0. Logs go to
+ * stderr (configured by {@code member-logback.xml} beside this class), never to stdout.
+ */
+public final class RaftMemberProcess {
+
+  /** The transport's cluster name; every member of a test cluster uses it. */
+  static final String CLUSTER_NAME = "raft-processes";
+
+  private static final Logger log = LoggerFactory.getLogger(RaftMemberProcess.class);
+
+  private final PrintStream out;
+  private final RaftDriver driver;
+  private final KeyValueStore store;
+
+  private RaftMemberProcess(PrintStream out, RaftDriver driver, KeyValueStore store) {
+    this.out = out;
+    this.driver = driver;
+    this.store = store;
+  }
+
+  /**
+   * Runs a member until stdin ends.
+   *
+   * @param args data directory, port, initial voters
+   * @throws Exception if the member cannot start or stop
+   */
+  public static void main(String[] args) throws Exception {
+    // Taken before anything can log or print: stdout belongs to the protocol, and a stray line written
+    // by a library would be read as an answer.
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+    System.setOut(System.err);
+    if (args.length != 3) {
+      System.err.println("usage: RaftMemberProcess <data dir> <port> <id@host:port,...>");
+      System.exit(2);
+    }
+    Path dataDir = Path.of(args[0]);
+    int port = Integer.parseInt(args[1]);
+    Configuration initial = new Configuration(parseVoters(args[2]), Map.of());
+
+    MemberId id = MemberIdFile.loadOrCreate(dataDir);
+    FileRaftStorage storage = FileRaftStorage.open(dataDir.resolve("raft"),
+        FileStorageConfig.builder().syncPolicy(FileStorageConfig.SyncPolicy.ALWAYS).build(), Clock.system());
+    NettyTransport transport = new NettyTransport(TransportConfig.builder(id).clusterName(CLUSTER_NAME)
+        .bindHost("127.0.0.1").port(port).ioThreads(1)
+        // A killed peer comes back within seconds; the default 10 s ceiling would leave it unreached long
+        // after it listens again.
+        .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+        .shutdownTimeout(Duration.ofSeconds(1)).build());
+    ProtocolThread thread = new ProtocolThread("polis-raft-" + id.shortForm());
+    ExecutorService completions = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "polis-raft-completions");
+      t.setDaemon(true);
+      return t;
+    });
+    KvStateMachine stateMachine = new KvStateMachine();
+    RaftDriver driver = new RaftDriver(RaftDriverConfig.defaults(), id, storage, initial, stateMachine, transport,
+        thread, Clock.system(), completions, new SplittableRandom());
+    MessageRouter router = new MessageRouter();
+    router.routeRaft(driver::onMessage);
+    transport.start(router).join();
+    driver.start();
+    log.info("{} runs as a process on port {}, data in {}", id.shortForm(), port, dataDir);
+
+    RaftMemberProcess member = new RaftMemberProcess(out, driver, new ReplicatedKeyValueStore(driver, stateMachine));
+    member.println("ready " + id);
+    member.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+
+    log.info("{} reached the end of stdin; stopping", id.shortForm());
+    stop(driver, thread, transport, storage, completions);
+    out.flush();
+    // Netty's or the JDK's non-daemon threads must not keep a finished member alive.
+    System.exit(0);
+  }
+
+  static Map<MemberId, Address> parseVoters(String text) {
+    Map<MemberId, Address> voters = new LinkedHashMap<>();
+    for (String voter : text.split(",")) {
+      int at = voter.indexOf('@');
+      if (at <= 0) {
+        throw new IllegalArgumentException("voter '" + voter + "' is not of the form memberId@host:port");
+      }
+      voters.put(MemberId.parse(voter.substring(0, at)), Address.parse(voter.substring(at + 1)));
+    }
+    return voters;
+  }
+
+  private void serve(BufferedReader in) throws IOException {
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] words = line.trim().split(" ");
+      try {
+        handle(words);
+      } catch (RuntimeException e) {
+        // A bad argument (an over-long key, say) is answered, not fatal: the caller is a test.
+        println("err " + String.join(" ", words) + " " + reason(e));
+      }
+    }
+  }
+
+  private void handle(String[] words) {
+    switch (words[0]) {
+      case "put" -> {
+        requireWords(words, 3);
+        String key = words[1];
+        String value = words[2];
+        store.put(key, value.getBytes(StandardCharsets.UTF_8)).whenComplete((result, error) -> println(error == null
+            ? "ok put " + key + " " + value + " " + result.index()
+            : "err put " + key + " " + reason(error)));
+      }
+      case "get" -> {
+        requireWords(words, 2);
+        String key = words[1];
+        store.get(key).whenComplete((result, error) -> println(error == null
+            ? "ok get " + key + " " + (result.isPresent() ? new String(result.value(), StandardCharsets.UTF_8) : "-")
+                + " " + result.version()
+            : "err get " + key + " " + reason(error)));
+      }
+      case "status" -> {
+        RaftStatus s = driver.status();
+        println("status " + s.role() + " " + s.term() + " " + (s.leader() == null ? "-" : s.leader()) + " "
+            + s.commitIndex() + " " + s.appliedIndex());
+      }
+      default -> throw new IllegalArgumentException("unknown command");
+    }
+  }
+
+  private static void requireWords(String[] words, int count) {
+    if (words.length != count) {
+      throw new IllegalArgumentException(words[0] + " takes " + (count - 1) + " arguments");
+    }
+  }
+
+  private static String reason(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return (cause.getClass().getSimpleName() + ": " + cause.getMessage()).replace('\n', ' ');
+  }
+
+  /** Answers come from the stdin thread and the completion thread; each must reach the pipe whole. */
+  private void println(String line) {
+    synchronized (out) {
+      out.println(line);
+      out.flush();
+    }
+  }
+
+  private static void stop(RaftDriver driver, ProtocolThread thread, NettyTransport transport,
+      FileRaftStorage storage, ExecutorService completions) throws InterruptedException {
+    driver.close();
+    // close() only queues its work on the driver thread; wait for it before stopping that thread, which
+    // would drop it, and before closing the storage the thread writes to.
+    CompletableFuture<Void> driverStopped = new CompletableFuture<>();
+    thread.execute(() -> driverStopped.complete(null));
+    try {
+      driverStopped.get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("the driver did not stop within 5 s: {}", e.toString());
+    }
+    thread.close();
+    transport.close();
+    storage.close();
+    completions.shutdown();
+    completions.awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
