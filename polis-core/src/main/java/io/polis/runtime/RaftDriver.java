@@ -206,6 +206,21 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
   }
 
   /**
+   * Health-aware leadership: while {@code eligible} is false this member never campaigns, and if it leads
+   * it hands leadership to the best other voter. The application calls it from its readiness or health
+   * checks.
+   *
+   * @param eligible whether this member may lead
+   * @return completes once the core has taken the setting
+   */
+  public CompletableFuture<Void> setEligibleToLead(boolean eligible) {
+    return onDriverThread(() -> {
+      core.setEligibleToLead(eligible);
+      return null;
+    });
+  }
+
+  /**
    * Registers a listener told of every change of role, term or leader, on the completion executor.
    *
    * @param listener the listener
@@ -316,6 +331,11 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
 
   /** Why a request cannot even start here, or null. */
   private @Nullable ConsensusException refusal() {
+    if (!core.configuration().contains(id)) {
+      // The leader would drop what this member forwards; say so now rather than after the timeout.
+      return new ProposalRejectedException(id.shortForm() + " is not (or not yet) a member of group "
+          + config.group() + "'s configuration " + core.configuration());
+    }
     if (core.role() == RaftRole.LEADER) {
       return core.leaderHasQuorum() ? null : new NoQuorumException(id.shortForm() + " leads group "
           + config.group() + " at term " + core.term() + " but has not heard from a majority of voters recently");
