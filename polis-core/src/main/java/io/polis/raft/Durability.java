@@ -8,11 +8,15 @@ import java.io.IOException;
  * and keeps the hard state, writing it when it must be durable.
  *
  * <p>A change of term or vote is written and forced at once, whatever the policy. A change of the commit
- * index alone is written at most every sync interval (never under {@code NEVER}), and by
- * {@link #syncAll()}: Raft does not need it durable, so forcing it on every save would only triple the
- * forces.
+ * index alone is written at most every {@link #COMMIT_WRITE_INTERVAL} (never under {@code NEVER}), and by
+ * {@link #syncAll()}: Raft does not need it durable (a restarted member relearns it from the leader), and
+ * each write costs two forces (the file and its directory), which on a busy group would double the
+ * forces per write and stall the driver.
  */
 final class Durability {
+
+  /** How often a commit-only change of the hard state is written at most. */
+  static final long COMMIT_WRITE_INTERVAL = java.time.Duration.ofSeconds(1).toNanos();
 
   private final FileStorageConfig.SyncPolicy policy;
   private final long intervalNanos;
@@ -65,7 +69,7 @@ final class Durability {
       syncLog(now);
     }
     if (hardStateUnwritten && policy != FileStorageConfig.SyncPolicy.NEVER
-        && now - lastHardStateWrite >= intervalNanos) {
+        && now - lastHardStateWrite >= Math.max(intervalNanos, COMMIT_WRITE_INTERVAL)) {
       writeHardState();
     }
   }

@@ -292,7 +292,11 @@ class FileRaftStorageTest {
 
     clock.nanos += FileStorageConfig.DEFAULT_SYNC_INTERVAL.toNanos();
     storage.save(new HardState(1, CANDIDATE, 3), List.of());
+    assertThat(syncer.forces).as("not yet: commit-only changes wait longer than the sync interval")
+        .isEqualTo(before);
 
+    clock.nanos += Durability.COMMIT_WRITE_INTERVAL;
+    storage.save(new HardState(1, CANDIDATE, 4), List.of());
     assertThat(syncer.forces).isEqualTo(before + 2);
   }
 
