@@ -51,7 +51,9 @@ final class LeaderRole implements RoleBehavior {
   void start() {
     Progress self = c.tracker.progress(c.id);
     if (self != null) {
-      self.match = c.raftLog.lastIndex();
+      // Only what is on this member's disk counts toward a majority: the driver may send entries before
+      // it has saved them (see persisted()).
+      self.match = c.raftLog.lastStableIndex();
       self.becomeReplicate();
     }
     append(List.of(new LogEntry(c.term, c.raftLog.lastIndex() + 1, EntryKind.NO_OP, new byte[0])));
@@ -141,14 +143,23 @@ final class LeaderRole implements RoleBehavior {
   private void append(List<LogEntry> entries) {
     c.raftLog.append(entries);
     c.onLogChanged(entries);
-    Progress self = c.tracker.progress(c.id);
-    if (self != null) {
-      self.maybeUpdate(c.raftLog.lastIndex());
-    }
-    if (!commitIfQuorum()) {
-      return; // stepped down
-    }
     replicator.broadcastAppend();
+  }
+
+  /**
+   * The driver saved the log up to {@code index}: the leader's own copy now counts toward a majority.
+   * Counting it only now lets the driver send AppendRequests before (or while) it saves them, so the
+   * leader's disk write and its followers' overlap (Raft thesis §10.2.1).
+   */
+  void persisted(long index) {
+    Progress self = c.tracker.progress(c.id);
+    if (self == null || !self.maybeUpdate(index)) {
+      return;
+    }
+    long committedBefore = c.raftLog.committed();
+    if (commitIfQuorum() && c.raftLog.committed() > committedBefore) {
+      replicator.broadcastAppend(); // tell everyone the new commit index
+    }
   }
 
   void transferLeadership(MemberId target) {

@@ -264,6 +264,9 @@ public final class RaftCore {
     if (!ready.committedEntries().isEmpty()) {
       raftLog.appliedTo(ready.committedEntries().get(ready.committedEntries().size() - 1).index());
     }
+    if (behavior instanceof LeaderRole leader) {
+      leader.persisted(raftLog.lastStableIndex());
+    }
   }
 
   // ---------------------------------------------------------------- state

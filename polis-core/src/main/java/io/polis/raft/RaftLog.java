@@ -44,6 +44,11 @@ final class RaftLog {
     return unstable.isEmpty() ? storage.lastIndex() : unstableOffset + unstable.size() - 1;
   }
 
+  /** The last index saved to storage and not about to be replaced by the unstable entries. */
+  long lastStableIndex() {
+    return unstable.isEmpty() ? storage.lastIndex() : unstableOffset - 1;
+  }
+
   long lastTerm() {
     return term(lastIndex());
   }

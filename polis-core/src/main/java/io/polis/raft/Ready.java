@@ -11,8 +11,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <ol>
  *   <li>{@link #hardState()} and {@link #entries()} are saved to stable storage in one
- *       {@link RaftStorage#save} — BEFORE any message is sent, since the messages may promise them
- *       (a vote given, entries acknowledged).
+ *       {@link RaftStorage#save} — BEFORE any message is sent that may promise them (a vote given,
+ *       entries acknowledged). The one exception: a leader's AppendRequests and heartbeats
+ *       ({@link #leaderReplication()}) may go out before the save, since a leader counts its own entries
+ *       toward a majority only after {@link RaftCore#advance} reports them saved.
  *   <li>{@link #messages()} are sent, in order.
  *   <li>{@link #committedEntries()} are applied to the state machine, in order. They are only ever
  *       entries saved in this or an earlier batch.
@@ -30,6 +32,34 @@ import org.jspecify.annotations.Nullable;
  */
 public record Ready(@Nullable HardState hardState, List<LogEntry> entries, List<LogEntry> committedEntries,
     List<Outbound> messages, List<ReadState> readStates, RaftRole role, @Nullable MemberId leader, long term) {
+
+  /**
+   * Returns the messages that may be sent before the save: a leader's AppendRequests and heartbeats.
+   *
+   * @return those messages, in order; empty unless the batch was made by a leader
+   */
+  public List<Outbound> leaderReplication() {
+    if (role != RaftRole.LEADER) {
+      return List.of();
+    }
+    return messages.stream().filter(Ready::isLeaderReplication).toList();
+  }
+
+  /**
+   * Returns the messages that must wait for the save: everything not in {@link #leaderReplication()}.
+   *
+   * @return those messages, in order
+   */
+  public List<Outbound> afterSave() {
+    if (role != RaftRole.LEADER) {
+      return messages;
+    }
+    return messages.stream().filter(m -> !isLeaderReplication(m)).toList();
+  }
+
+  private static boolean isLeaderReplication(Outbound out) {
+    return out.message() instanceof io.polis.wire.AppendRequest || out.message() instanceof io.polis.wire.RaftHeartbeat;
+  }
 
   /**
    * Tells whether this batch asks for anything at all.

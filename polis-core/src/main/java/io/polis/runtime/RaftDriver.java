@@ -362,8 +362,12 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
     try {
       while (core.hasReady()) {
         Ready ready = core.ready();
+        // A leader's entries go out first, so its own disk write overlaps its followers'.
+        for (Outbound out : ready.leaderReplication()) {
+          send(out);
+        }
         storage.save(ready.hardState(), ready.entries());
-        for (Outbound out : ready.messages()) {
+        for (Outbound out : ready.afterSave()) {
           send(out);
         }
         apply(ready.committedEntries());
