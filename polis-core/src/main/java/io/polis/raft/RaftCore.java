@@ -345,7 +345,7 @@ public final class RaftCore {
     lead = null;
     // A new timeout, as for any campaign: an unanswered pre-vote is retried after it, not every tick.
     electionElapsed = 0;
-    randomizedElectionTimeout = config.electionTicks() + random.nextInt(config.electionTicks());
+    randomizedElectionTimeout = randomElectionTimeout();
     tracker.resetVotes();
     log.debug("{} became pre-candidate at term {}", id.shortForm(), term);
   }
@@ -373,9 +373,22 @@ public final class RaftCore {
     }
     lead = null;
     electionElapsed = 0;
-    randomizedElectionTimeout = config.electionTicks() + random.nextInt(config.electionTicks());
+    randomizedElectionTimeout = randomElectionTimeout();
     tracker.resetProgress(raftLog.lastIndex());
   }
+
+  /**
+   * A timeout in {@code [electionTicks + 2, 2 * electionTicks + 2)}. The two ticks of margin are for the
+   * other followers: they ignore vote requests for {@code electionTicks} after hearing the leader (the
+   * CheckQuorum lease), and their tick counters run up to a tick apart from ours, so a campaign started at
+   * exactly {@code electionTicks} would often be ignored and wait a whole second timeout.
+   */
+  private int randomElectionTimeout() {
+    return config.electionTicks() + ELECTION_MARGIN_TICKS + random.nextInt(config.electionTicks());
+  }
+
+  /** See {@link #randomElectionTimeout()}. */
+  static final int ELECTION_MARGIN_TICKS = 2;
 
   /** Applies the configuration now latest in the log, after entries were appended or truncated. */
   void onLogChanged(List<LogEntry> appended) {

@@ -73,6 +73,11 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
   private final List<Consumer<RaftStatus>> listeners = new CopyOnWriteArrayList<>();
   private final List<byte[]> batch = new ArrayList<>();
   private final List<Long> batchSequences = new ArrayList<>();
+  /**
+   * The first tick comes after a random part of a tick, so members started together do not tick in step:
+   * two followers whose timeouts are the same number of ticks then still campaign at different moments.
+   */
+  private final java.time.Duration firstTickDelay;
   private long nextSequence;
   private long nextReadContext;
   private long appliedIndex;
@@ -107,6 +112,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.completions = Objects.requireNonNull(completions, "completions");
     this.session = MemberId.random(random);
+    this.firstTickDelay = java.time.Duration.ofNanos(1 + random.nextLong(config.tickInterval().toNanos()));
     this.core = new RaftCore(id, config.group(), config.raft(), storage, initial, random);
     this.pending = new PendingRequests(completions);
     this.status = snapshotStatus();
@@ -117,7 +123,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
     scheduler.execute(() -> {
       log.info("{} starts Raft group {} at term {} with {}", id.shortForm(), config.group(), core.term(),
           core.configuration());
-      scheduleTick();
+      tickTimer = scheduler.schedule(firstTickDelay, this::onTick);
       process();
     });
   }

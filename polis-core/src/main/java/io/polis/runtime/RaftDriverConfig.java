@@ -19,10 +19,10 @@ public record RaftDriverConfig(String group, Duration tickInterval, Duration req
   /** Default {@link #group()}. */
   public static final String DEFAULT_GROUP = "polis";
   /**
-   * Default {@link #tickInterval()}: 10 ms, so the default core settings mean heartbeats every 50 ms and
-   * election timeouts of 150-300 ms (see docs/benchmarks.md for the measurements behind them).
+   * Default {@link #tickInterval()}: 5 ms, so the default core settings mean heartbeats every 50 ms and
+   * election timeouts of 160-305 ms (see docs/benchmarks.md for the measurements behind them).
    */
-  public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofMillis(10);
+  public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofMillis(5);
   /** Default {@link #requestTimeout()}. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
@@ -45,8 +45,8 @@ public record RaftDriverConfig(String group, Duration tickInterval, Duration req
   }
 
   /**
-   * Returns the defaults: group {@value #DEFAULT_GROUP}, 10 ms ticks, 5 s request timeout, and
-   * {@link RaftConfig#defaults()} (heartbeats every 50 ms, election timeouts of 150-290 ms).
+   * Returns the defaults: group {@value #DEFAULT_GROUP}, 5 ms ticks, 5 s request timeout, and
+   * {@link RaftConfig#defaults()} (heartbeats every 50 ms, election timeouts of 160-305 ms).
    *
    * @return the default settings
    */
