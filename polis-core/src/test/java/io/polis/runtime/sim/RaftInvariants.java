@@ -118,6 +118,9 @@ final class RaftInvariants {
       for (int b = a + 1; b < members.size(); b++) {
         SimRaftMember x = members.get(a);
         SimRaftMember y = members.get(b);
+        if (!x.storageReadable() || !y.storageReadable()) {
+          continue;
+        }
         long common = Math.min(x.storage.lastIndex(), y.storage.lastIndex());
         long i = common;
         while (i > 0 && x.storage.term(i) != y.storage.term(i)) {
