@@ -47,7 +47,9 @@ final class RaftInvariants {
       RaftStatus s = m.driver.status();
       io.polis.raft.HardState hs = m.storage.hardState();
       m.seenDurableTerm = monotonic(m.seenDurableTerm, hs.term(), "term", m);
-      m.seenDurableCommit = monotonic(m.seenDurableCommit, hs.commit(), "durable commit index", m);
+      // Clamped as the core clamps it: on disk a cut-off last record can leave the saved commit above the log.
+      long durableCommit = Math.min(hs.commit(), m.storage.lastIndex());
+      m.seenDurableCommit = monotonic(m.seenDurableCommit, durableCommit, "durable commit index", m);
       m.seenCommit = monotonic(m.seenCommit, s.commitIndex(), "commit index", m);
       if (s.role() == RaftRole.LEADER) {
         checkLeader(m, s);

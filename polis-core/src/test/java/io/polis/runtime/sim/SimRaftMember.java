@@ -82,8 +82,9 @@ final class SimRaftMember {
   void start(Configuration initial) {
     if (onDisk != null) {
       storage = onDisk.disk().open(onDisk.directory(), onDisk.config(), sim.scheduler());
-      // The commit index is written lazily (Raft does not need it durable), so a crash may take it back.
-      seenDurableCommit = 0;
+      // The commit index is written lazily (Raft does not need it durable), so a crash may take it back;
+      // and a flipped last record cut off at open takes the log below it, where the core clamps it.
+      seenDurableCommit = Math.min(storage.hardState().commit(), storage.lastIndex());
     }
     incarnation++;
     seenCommit = 0;
