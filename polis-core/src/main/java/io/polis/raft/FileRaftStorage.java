@@ -347,6 +347,25 @@ public final class FileRaftStorage implements RaftStorage {
     }
   }
 
+  /**
+   * Drops the store as a killed process would: closes the files and releases the lock without forcing or
+   * writing anything. {@link #close()} cannot stand in for a crash, since it forces what a crash would
+   * lose; a simulated disk calls this and then decides what of the unforced writes survives.
+   */
+  void abandon() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      segments.close();
+    } catch (IOException e) {
+      log.debug("{}: closing the files of an abandoned store failed", directory, e);
+    } finally {
+      lock.close();
+    }
+  }
+
   private void checkAppendable(List<LogEntry> entries) {
     if (entries.isEmpty()) {
       return;

@@ -156,7 +156,7 @@ final class LogSegment {
   }
 
   void force(Syncer syncer) throws IOException {
-    syncer.force(channel, false);
+    syncer.force(path, channel, false);
   }
 
   void close() throws IOException {

@@ -57,7 +57,7 @@ final class MetadataFile {
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
-      syncer.force(channel, true);
+      syncer.force(temp, channel, true);
     }
     try {
       Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);

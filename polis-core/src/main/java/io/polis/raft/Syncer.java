@@ -13,16 +13,18 @@ import java.nio.file.StandardOpenOption;
 interface Syncer {
 
   /** Forces through the operating system: {@code fdatasync}/{@code fsync} on Linux. */
-  Syncer FORCE = FileChannel::force;
+  Syncer FORCE = (file, channel, metadata) -> channel.force(metadata);
 
   /**
    * Forces a file's written bytes to the disk.
    *
+   * @param file the file's path, which a channel does not tell: a simulated disk keeps what is durable per
+   *     file
    * @param channel the open file
    * @param metadata whether metadata such as times must be forced too; the size always is
    * @throws IOException if the disk reports a failure; what was written may then be lost
    */
-  void force(FileChannel channel, boolean metadata) throws IOException;
+  void force(Path file, FileChannel channel, boolean metadata) throws IOException;
 
   /**
    * Forces a directory, so that files created, renamed or deleted in it stay so after a machine crash.
@@ -33,7 +35,7 @@ interface Syncer {
    */
   default void forceDirectory(Path directory) throws IOException {
     try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      force(channel, true);
+      force(directory, channel, true);
     }
   }
 }

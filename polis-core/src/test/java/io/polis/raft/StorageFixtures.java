@@ -46,7 +46,7 @@ final class StorageFixtures {
     int forces;
 
     @Override
-    public void force(FileChannel channel, boolean metadata) {
+    public void force(Path file, FileChannel channel, boolean metadata) {
       forces++;
     }
   }

@@ -3,6 +3,7 @@ package io.polis.runtime.sim;
 import io.polis.node.Address;
 import io.polis.node.MemberId;
 import io.polis.raft.Configuration;
+import io.polis.raft.CorruptLogException;
 import io.polis.raft.RaftRole;
 import io.polis.raft.RaftStatus;
 import io.polis.raft.StateMachine;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A simulated Raft group: members on the simulator's network, with the invariants checked after every
@@ -35,6 +37,17 @@ final class RaftSimCluster {
    */
   RaftSimCluster(Simulation sim, int size, int spares, RaftDriverConfig config,
       Function<SimRaftMember, StateMachine> stateMachines) {
+    this(sim, size, spares, config, stateMachines, null);
+  }
+
+  /**
+   * Creates and starts the group, on the file store when {@code disk} is given.
+   *
+   * @param disk the members' disk, with the directory under which each gets its own, or null for in-memory
+   *     storage
+   */
+  RaftSimCluster(Simulation sim, int size, int spares, RaftDriverConfig config,
+      Function<SimRaftMember, StateMachine> stateMachines, SimRaftMember.@Nullable OnDisk disk) {
     this.sim = sim;
     this.size = size;
     Map<MemberId, Address> voters = new LinkedHashMap<>();
@@ -45,7 +58,10 @@ final class RaftSimCluster {
         voters.put(id, address);
       }
       SimRaftMember[] self = new SimRaftMember[1];
-      self[0] = new SimRaftMember(sim, id, address, config, () -> checked(self[0], stateMachines.apply(self[0])));
+      SimRaftMember.OnDisk onDisk = disk == null ? null
+          : new SimRaftMember.OnDisk(disk.disk(), disk.directory().resolve("member-" + i), disk.config());
+      self[0] = new SimRaftMember(sim, id, address, config, () -> checked(self[0], stateMachines.apply(self[0])),
+          onDisk);
       members.add(self[0]);
     }
     initial = new Configuration(voters, Map.of());
@@ -134,8 +150,24 @@ final class RaftSimCluster {
     members.get(i).crash();
   }
 
-  void restart(int i) {
-    members.get(i).start(i < size ? initial : Configuration.EMPTY);
+  /**
+   * Restarts a crashed member, unless its log was found damaged beyond repair.
+   *
+   * @return whether it is up
+   */
+  boolean restart(int i) {
+    SimRaftMember m = members.get(i);
+    if (m.broken != null) {
+      return false;
+    }
+    try {
+      m.start(i < size ? initial : Configuration.EMPTY);
+      return true;
+    } catch (CorruptLogException e) {
+      // Rebuilding it from its peers under a new id is cluster-formation work; until then it stays down.
+      m.broken = e;
+      return false;
+    }
   }
 
   void healAll() {
@@ -157,7 +189,7 @@ final class RaftSimCluster {
     for (SimRaftMember m : members) {
       RaftStatus s = m.driver.status();
       sb.append(String.format("%n  %s %s term=%d leader=%s commit=%d applied=%d last=%d %s", m.id.shortForm(),
-          m.up ? s.role() : "DOWN", s.term(), s.leader() == null ? "-" : s.leader().shortForm(), s.commitIndex(),
+          m.up ? s.role() : m.broken != null ? "BROKEN" : "DOWN", s.term(), s.leader() == null ? "-" : s.leader().shortForm(), s.commitIndex(),
           s.appliedIndex(), s.lastIndex(), s.configuration()));
     }
     return sb.toString();

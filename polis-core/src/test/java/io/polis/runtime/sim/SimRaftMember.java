@@ -3,7 +3,12 @@ package io.polis.runtime.sim;
 import io.polis.node.Address;
 import io.polis.node.MemberId;
 import io.polis.raft.Configuration;
+import io.polis.raft.CorruptLogException;
+import io.polis.raft.FileRaftStorage;
+import io.polis.raft.FileStorageConfig;
 import io.polis.raft.InMemoryRaftStorage;
+import io.polis.raft.RaftStorage;
+import io.polis.raft.SimulatedDisk;
 import io.polis.raft.StateMachine;
 import io.polis.runtime.RaftDriver;
 import io.polis.runtime.RaftDriverConfig;
@@ -12,17 +17,35 @@ import io.polis.sim.Simulation;
 import io.polis.transport.TransportConfig;
 import io.polis.transport.local.LocalTransport;
 import io.polis.wire.RaftMessage;
+import java.nio.file.Path;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One simulated Raft member: a driver on its own pausable view of the simulator's scheduler, an in-memory
- * transport, and an in-memory storage that outlives crashes as a disk would.
+ * transport, and either an in-memory storage that outlives crashes as a perfect disk would, or the real
+ * {@link FileRaftStorage} on a {@link SimulatedDisk} that loses what was never forced.
  */
 final class SimRaftMember {
 
+  /**
+   * Where a member on the file store keeps its log.
+   *
+   * @param disk the simulated disk, shared by the group
+   * @param directory this member's data directory
+   * @param config the store's settings
+   */
+  record OnDisk(SimulatedDisk disk, Path directory, FileStorageConfig config) {}
+
   final MemberId id;
   final Address address;
-  final InMemoryRaftStorage storage = new InMemoryRaftStorage();
+  /** The storage of the current run; on disk, a new store per run, reopened from the directory. */
+  RaftStorage storage;
+  final @Nullable OnDisk onDisk;
+  /** Set when a restart found a log the store refused to open: the member stays down until repaired. */
+  @Nullable CorruptLogException broken;
+  /** A bit flipped in the log while the member was down, not yet seen by a restart. */
+  SimulatedDisk.@Nullable Flip pendingFlip;
   private final Simulation sim;
   private final RaftDriverConfig config;
   private final Supplier<? extends StateMachine> stateMachines;
@@ -41,7 +64,9 @@ final class SimRaftMember {
   long seenApplied;
 
   SimRaftMember(Simulation sim, MemberId id, Address address, RaftDriverConfig config,
-      Supplier<? extends StateMachine> stateMachines) {
+      Supplier<? extends StateMachine> stateMachines, @Nullable OnDisk onDisk) {
+    this.onDisk = onDisk;
+    this.storage = new InMemoryRaftStorage();
     this.sim = sim;
     this.id = id;
     this.address = address;
@@ -49,8 +74,18 @@ final class SimRaftMember {
     this.stateMachines = stateMachines;
   }
 
-  /** Starts (or restarts after a crash) on the storage it has; the state machine starts empty and replays. */
+  /**
+   * Starts (or restarts after a crash) on the storage it has; the state machine starts empty and replays.
+   *
+   * @throws CorruptLogException if the member is on disk and its log cannot be trusted; it stays down
+   */
   void start(Configuration initial) {
+    if (onDisk != null) {
+      storage = onDisk.disk().open(onDisk.directory(), onDisk.config(), sim.scheduler());
+      // The commit index is written lazily (Raft does not need it durable), so a crash may take it back;
+      // and a flipped last record cut off at open takes the log below it, where the core clamps it.
+      seenDurableCommit = Math.min(storage.hardState().commit(), storage.lastIndex());
+    }
     incarnation++;
     seenCommit = 0;
     seenApplied = 0;
@@ -75,6 +110,14 @@ final class SimRaftMember {
     scheduler.kill();
     transport.close();
     up = false;
+    if (onDisk != null) {
+      onDisk.disk().crash((FileRaftStorage) storage);
+    }
+  }
+
+  /** Whether {@link #storage} can be read: a crashed store on disk is abandoned. */
+  boolean storageReadable() {
+    return up || onDisk == null;
   }
 
   /** Holds every task of this member (a long GC pause) until {@link #resume()}. */
