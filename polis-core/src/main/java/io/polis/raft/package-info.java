@@ -8,7 +8,7 @@
  *
  * <p>Nothing here starts a thread, reads a clock or touches a socket: time moves only by
  * {@link io.polis.raft.RaftCore#tick()}, and randomness comes from an injected generator. The file stores
- * are the parts that do I/O; it too has no thread, and reads time only through an injected
+ * are the parts that do I/O; they too have no thread, and read time only through an injected
  * {@link io.polis.time.Clock}.
  */
 @NullMarked
