@@ -65,6 +65,28 @@ class KvStateMachinePropertiesTest {
     }
   }
 
+  @Property(tries = 300)
+  void restoredSnapshotHasTheSameStateAndGivesTheSameResults(@ForAll("logs") List<byte[]> before,
+      @ForAll("logs") List<byte[]> after) throws java.io.IOException {
+    KvStateMachine original = new KvStateMachine();
+    for (int i = 0; i < before.size(); i++) {
+      original.apply(i + 1, before.get(i));
+    }
+
+    KvStateMachine restored = new KvStateMachine();
+    restored.restore(new java.io.ByteArrayInputStream(KvStateMachineSnapshotTest.write(original.snapshot())));
+
+    assertThat(restored.entries()).isEqualTo(original.entries());
+    assertThat(restored.size()).isEqualTo(original.size());
+    assertThat(restored.appliedIndex()).isEqualTo(original.appliedIndex());
+    for (int i = 0; i < after.size(); i++) {
+      long index = before.size() + i + 1;
+      assertThat(restored.apply(index, after.get(i).clone())).as("result of entry %d", index)
+          .isEqualTo(original.apply(index, after.get(i)));
+    }
+    assertThat(restored.entries()).isEqualTo(original.entries());
+  }
+
   @Provide
   Arbitrary<List<byte[]>> logs() {
     Arbitrary<String> keys = Arbitraries.of(KEYS);
