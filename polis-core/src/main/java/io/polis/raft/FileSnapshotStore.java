@@ -111,7 +111,7 @@ public final class FileSnapshotStore {
       counted.flush();
       size = counted.count;
       SnapshotFile.writeFully(channel, ByteBuffer.allocate(4).putInt(0, (int) crc.getValue()), channel.position());
-      syncer.force(channel, true);
+      syncer.force(temp, channel, true);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(temp);
       throw e;

@@ -126,7 +126,7 @@ public final class SnapshotReceiver {
           (int) crc.getValue(), expectedCrc));
     }
     SnapshotFile.writeFully(channel, ByteBuffer.allocate(4).putInt(0, expectedCrc), headerBytes + totalBytes);
-    store.syncer().force(channel, true);
+    store.syncer().force(partial, channel, true);
     closed = true;
     channel.close();
     Path file = partial.resolveSibling(SnapshotFile.completeName(meta));
