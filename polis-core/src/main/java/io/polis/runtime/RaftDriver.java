@@ -21,8 +21,6 @@ import io.polis.time.Clock;
 import io.polis.time.Scheduler;
 import io.polis.transport.PeerInfo;
 import io.polis.transport.Transport;
-import io.polis.wire.EntryKind;
-import io.polis.wire.LogEntry;
 import io.polis.wire.RaftMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,7 +64,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
   /** Identifies this run of the member in command headers, so numbering may restart after a restart. */
   private final MemberId session;
   private final PendingRequests pending;
-  private final AppliedRequests appliedRequests = new AppliedRequests();
+  private final CommandApplier applier;
   private final ConcurrentLinkedQueue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Map<MemberId, Address> seenAddresses = new HashMap<>();
@@ -80,7 +78,6 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
   private final java.time.Duration firstTickDelay;
   private long nextSequence;
   private long nextReadContext;
-  private long appliedIndex;
   private volatile RaftStatus status;
   private volatile boolean stopped;
   private Scheduler.@Nullable Cancellable tickTimer;
@@ -115,6 +112,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
     this.firstTickDelay = java.time.Duration.ofNanos(1 + random.nextLong(config.tickInterval().toNanos()));
     this.core = new RaftCore(id, config.group(), config.raft(), storage, initial, random);
     this.pending = new PendingRequests(completions);
+    this.applier = new CommandApplier(id, session, stateMachine, pending);
     this.status = snapshotStatus();
   }
 
@@ -376,9 +374,9 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
         for (Outbound out : ready.afterSave()) {
           send(out);
         }
-        apply(ready.committedEntries());
+        applier.apply(ready.committedEntries());
         for (ReadState rs : ready.readStates()) {
-          pending.readIndexConfirmed(rs.context(), rs.index(), appliedIndex);
+          pending.readIndexConfirmed(rs.context(), rs.index(), applier.appliedIndex());
         }
         core.advance(ready);
       }
@@ -408,35 +406,6 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
     });
   }
 
-  private void apply(List<LogEntry> entries) {
-    for (LogEntry e : entries) {
-      appliedIndex = e.index();
-      if (e.kind() != EntryKind.COMMAND) {
-        continue;
-      }
-      CommandEnvelope command = CommandEnvelope.decode(e.data());
-      if (command == null) {
-        log.warn("{} skipped entry {}: not a command this version understands", id.shortForm(), e.index());
-        continue;
-      }
-      if (!appliedRequests.firstTime(command.origin(), command.sequence())) {
-        continue; // delivered twice; applied the first time
-      }
-      byte[] result;
-      try {
-        result = stateMachine.apply(e.index(), command.payload());
-      } catch (RuntimeException failure) {
-        log.error("{} state machine failed on entry {}; counted as applied with an empty result", id.shortForm(),
-            e.index(), failure);
-        result = new byte[0];
-      }
-      if (command.origin().equals(session)) {
-        pending.completeProposal(command.sequence(), e.index(), result);
-      }
-    }
-    pending.applied(appliedIndex);
-  }
-
   private void noticeStatus() {
     RaftStatus before = status;
     RaftStatus now = snapshotStatus();
@@ -450,7 +419,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
   }
 
   private RaftStatus snapshotStatus() {
-    return new RaftStatus(id, core.role(), core.term(), core.leader(), core.commitIndex(), appliedIndex,
+    return new RaftStatus(id, core.role(), core.term(), core.leader(), core.commitIndex(), applier.appliedIndex(),
         core.lastIndex(), core.configuration());
   }
 
