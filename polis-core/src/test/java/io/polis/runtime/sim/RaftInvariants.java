@@ -20,11 +20,18 @@ final class RaftInvariants {
   private final Map<MemberId, Long> leaderLogTerm = new HashMap<>();
   private final Map<Long, Long> committedTerm = new HashMap<>();
   private final Map<Long, Integer> committedData = new HashMap<>();
+  /**
+   * For each committed index, the lowest term of a member that applied it: at least the term in which it
+   * was committed (a member learns a commit only from a leader of its own term), so leaders of higher
+   * terms must hold it. A deposed leader of an older term may still be seen leading without it.
+   */
+  private final Map<Long, Long> commitTerm = new HashMap<>();
   private long steps;
 
   /** Called by a member's state machine wrapper for each applied command. */
   void applied(SimRaftMember m, long index, byte[] payload) {
     long term = m.storage.term(index);
+    commitTerm.merge(index, m.storage.hardState().term(), Math::min);
     Long known = committedTerm.putIfAbsent(index, term);
     Integer data = committedData.putIfAbsent(index, Arrays.hashCode(payload));
     if (known != null && (known != term || data != Arrays.hashCode(payload))) {
@@ -75,9 +82,13 @@ final class RaftInvariants {
     }
     Long loggedTerm = leaderLogTerm.get(m.id);
     if (loggedTerm == null || loggedTerm != s.term()) {
-      // Newly seen as leader of this term: leader completeness (Raft §5.4) for everything committed so far.
+      // Newly seen as leader of this term: leader completeness (Raft §5.4) for everything committed in
+      // an earlier term.
       for (Map.Entry<Long, Long> e : committedTerm.entrySet()) {
         long index = e.getKey();
+        if (commitTerm.get(index) >= s.term()) {
+          continue;
+        }
         if (index > m.storage.lastIndex() || m.storage.term(index) != e.getValue()) {
           throw new AssertionError("leader completeness: " + m.id.shortForm() + " leads term " + s.term()
               + " without committed entry " + index + " (term " + e.getValue() + ")");
