@@ -213,7 +213,7 @@ class RaftDiskSimulationTest {
       cluster.run(REQUEST_TIMEOUT.plusSeconds(1));
       assertThat(clients.outstanding()).as("requests still open after the request timeout").isZero();
       clients.finalRound();
-      cluster.run(REQUEST_TIMEOUT);
+      cluster.run(REQUEST_TIMEOUT.multipliedBy(2L * SimClients.FINAL_ATTEMPTS).plusSeconds(1));
       assertThat(clients.finalRoundFailures()).as("final write and reads succeed on a healed cluster:"
           + cluster.describe()).isEmpty();
       cluster.invariants.checkLogMatching(cluster.members);

@@ -114,7 +114,8 @@ class RaftSimulationTest {
     assertThat(clients.outstanding()).as("requests still open after the request timeout").isZero();
     // A fresh write and a linearizable read through every member succeed.
     clients.finalRound();
-    cluster.run(REQUEST_TIMEOUT);
+    // A write then a read, each retried (see SimClients.FINAL_ATTEMPTS) within its timeout.
+    cluster.run(REQUEST_TIMEOUT.multipliedBy(2L * SimClients.FINAL_ATTEMPTS).plusSeconds(1));
     assertThat(clients.finalRoundFailures()).as("final write and reads succeed on a healed cluster:" + cluster.describe())
         .isEmpty();
     cluster.invariants.checkLogMatching(cluster.members);

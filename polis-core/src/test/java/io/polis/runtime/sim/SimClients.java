@@ -155,10 +155,23 @@ final class SimClients {
       }
       String value = "final-" + m.id.shortForm();
       KeyValueStore store = store(m);
-      finalRound.add(store.put("final", utf8(value))
-          .thenCompose(a -> store.get("final"))
+      finalRound.add(retrying(() -> store.put("final", utf8(value)), FINAL_ATTEMPTS)
+          .thenCompose(a -> retrying(() -> store.get("final"), FINAL_ATTEMPTS))
           .handle((v, e) -> e == null && v.value() != null ? "" : m.id.shortForm() + ": " + e));
     }
+  }
+
+  /**
+   * Attempts per final request. A client retries a request whose outcome is unknown, as a real one would:
+   * right after healing, a connection attempt started while a link was cut can hold messages for up to
+   * the transport's connect timeout, longer than one request timeout. (A repeated put is harmless here.)
+   */
+  static final int FINAL_ATTEMPTS = 3;
+
+  private static <T> java.util.concurrent.CompletableFuture<T> retrying(
+      java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> request, int attempts) {
+    return request.get().exceptionallyCompose(e -> attempts > 1 ? retrying(request, attempts - 1)
+        : java.util.concurrent.CompletableFuture.failedFuture(e));
   }
 
   String finalRoundFailures() {
