@@ -200,23 +200,7 @@ class RaftDiskSimulationTest {
 
       cluster.healAll();
       checkFlips(cluster, tally, refused);
-      Duration waited = Duration.ZERO;
-      while (cluster.agreedLeader() == null) {
-        if (waited.compareTo(ELECTION_BOUND) >= 0) {
-          throw new AssertionError("no leader agreed by every voter " + ELECTION_BOUND + " after healing:"
-              + cluster.describe());
-        }
-        cluster.run(Duration.ofMillis(50));
-        waited = waited.plus(Duration.ofMillis(50));
-      }
-      clients.stop();
-      cluster.run(REQUEST_TIMEOUT.plusSeconds(1));
-      assertThat(clients.outstanding()).as("requests still open after the request timeout").isZero();
-      clients.finalRound();
-      cluster.run(REQUEST_TIMEOUT.multipliedBy(2L * SimClients.FINAL_ATTEMPTS).plusSeconds(1));
-      assertThat(clients.finalRoundFailures()).as("final write and reads succeed on a healed cluster:"
-          + cluster.describe()).isEmpty();
-      cluster.invariants.checkLogMatching(cluster.members);
+      LivenessPhase.check(cluster, clients, ELECTION_BOUND, REQUEST_TIMEOUT);
       tally.seeds++;
       tally.completed += clients.completed;
       return new LinearizabilityChecker().check(history.history());

@@ -100,25 +100,7 @@ class RaftSimulationTest {
 
     // Phase 2: liveness once the faults stop.
     cluster.healAll();
-    Duration waited = Duration.ZERO;
-    while (cluster.agreedLeader() == null) {
-      if (waited.compareTo(ELECTION_BOUND) >= 0) {
-        throw new AssertionError("no leader agreed by every voter " + ELECTION_BOUND + " after healing:"
-            + cluster.describe());
-      }
-      cluster.run(Duration.ofMillis(50));
-      waited = waited.plus(Duration.ofMillis(50));
-    }
-    clients.stop();
-    cluster.run(REQUEST_TIMEOUT.plusSeconds(1));
-    assertThat(clients.outstanding()).as("requests still open after the request timeout").isZero();
-    // A fresh write and a linearizable read through every member succeed.
-    clients.finalRound();
-    // A write then a read, each retried (see SimClients.FINAL_ATTEMPTS) within its timeout.
-    cluster.run(REQUEST_TIMEOUT.multipliedBy(2L * SimClients.FINAL_ATTEMPTS).plusSeconds(1));
-    assertThat(clients.finalRoundFailures()).as("final write and reads succeed on a healed cluster:" + cluster.describe())
-        .isEmpty();
-    cluster.invariants.checkLogMatching(cluster.members);
+    LivenessPhase.check(cluster, clients, ELECTION_BOUND, REQUEST_TIMEOUT);
 
     return new LinearizabilityChecker().check(history.history());
   }
