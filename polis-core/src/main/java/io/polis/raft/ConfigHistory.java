@@ -23,6 +23,17 @@ final class ConfigHistory {
     byIndex.put(0L, base);
   }
 
+  /** The configuration in force at {@code index}: the latest at or before it. */
+  Configuration at(long index) {
+    return byIndex.floorEntry(index).getValue();
+  }
+
+  /** Forgets everything for a snapshot's configuration: the log before it is gone. */
+  void reset(Configuration base) {
+    byIndex.clear();
+    byIndex.put(0L, base);
+  }
+
   Configuration current() {
     return byIndex.lastEntry().getValue();
   }

@@ -269,15 +269,43 @@ public final class FileRaftStorage implements RaftStorage {
    * Discards the entries up to {@code index}, which a snapshot now covers. Segments holding nothing after
    * it are deleted; {@link #firstIndex()} becomes {@code index + 1} and {@link #term} keeps answering
    * {@code term} for {@code index}, also after a restart (the mark is forced before any file is deleted).
-   * An index past the last entry discards the whole log, as installing a newer snapshot does.
    *
-   * @param index the last index the snapshot covers, at least {@code firstIndex() - 1}
-   * @param term the term of that entry; must match the log's when the log holds it
-   * @throws IllegalArgumentException if the index was already compacted away or the term does not match
+   * @param index the last index the snapshot covers, from {@code firstIndex() - 1} to {@code lastIndex()}
+   * @param term the term of that entry; must match the log's
+   * @throws IllegalArgumentException if the index was already compacted away, is past the log, or the term
+   *     does not match
    * @throws UncheckedIOException on an I/O failure
    */
+  @Override
   public void compact(long index, long term) {
     checkUsable();
+    if (index > segments.lastIndex()) {
+      throw new IllegalArgumentException("cannot compact up to entry " + index + ": the log ends at "
+          + segments.lastIndex() + "; installSnapshot discards a whole log");
+    }
+    compactTo(index, term);
+  }
+
+  @Override
+  public void installSnapshot(long index, long term) {
+    checkUsable();
+    boolean holds = index >= firstIndex - 1 && index <= segments.lastIndex() && term(index) == term;
+    if (!holds && index >= firstIndex - 1 && segments.lastIndex() >= firstIndex) {
+      // The log disagrees with a committed snapshot, so what it holds is uncommitted: all of it goes.
+      try {
+        segments.truncateFrom(firstIndex);
+        // Forced before the compaction mark: entries that came back after a crash would follow the
+        // snapshot's entry without ever having matched it.
+        segments.sync();
+      } catch (IOException e) {
+        throw fail(e, "cannot discard the Raft log in " + directory);
+      }
+      cache.truncateFrom(firstIndex);
+    }
+    compactTo(index, term);
+  }
+
+  private void compactTo(long index, long term) {
     if (index < firstIndex - 1) {
       throw new IllegalArgumentException("cannot compact up to entry " + index + ": the log was already compacted"
           + " up to entry " + (firstIndex - 1));

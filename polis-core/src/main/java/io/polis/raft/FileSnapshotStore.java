@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * retention deleted meanwhile makes {@link #openState} or {@link #readChunk} throw
  * {@link java.nio.file.NoSuchFileException}; the caller starts again from {@link #latest()}.
  */
-public final class FileSnapshotStore {
+public final class FileSnapshotStore implements SnapshotStore {
 
   /** How many complete snapshots are kept; the newest is used, the one before is a fallback. */
   public static final int RETAINED = 2;
@@ -94,6 +94,7 @@ public final class FileSnapshotStore {
    * @throws IOException if writing fails, including an exception of {@code state}; nothing of the
    *     snapshot is left behind and earlier snapshots are untouched
    */
+  @Override
   public synchronized StoredSnapshot save(SnapshotMeta meta, StateSnapshot state) throws IOException {
     Objects.requireNonNull(meta, "meta");
     Objects.requireNonNull(state, "state");
@@ -119,7 +120,7 @@ public final class FileSnapshotStore {
     Path file = directory.resolve(SnapshotFile.completeName(meta));
     install(temp, file);
     log.info("{}: saved snapshot at index {} (term {}), {} state bytes", directory, meta.index(), meta.term(), size);
-    return new StoredSnapshot(meta, file, size, (int) crc.getValue());
+    return new StoredSnapshot(meta, size, (int) crc.getValue());
   }
 
   /**
@@ -132,6 +133,7 @@ public final class FileSnapshotStore {
    * @return the newest usable snapshot, or empty if there is none
    * @throws IOException if the directory cannot be listed
    */
+  @Override
   public synchronized Optional<StoredSnapshot> latest() throws IOException {
     deleteTemporaryFiles();
     for (Path file : files(SnapshotFile.COMPLETE)) {
@@ -162,12 +164,14 @@ public final class FileSnapshotStore {
    * @return a stream of exactly {@link StoredSnapshot#size()} bytes
    * @throws IOException if the file cannot be opened; reads throw if the file is damaged
    */
+  @Override
   public InputStream openState(StoredSnapshot snapshot) throws IOException {
-    FileChannel channel = FileChannel.open(snapshot.file(), StandardOpenOption.READ);
+    Path file = file(snapshot);
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
     try {
       channel.position(SnapshotFile.headerBytes(snapshot.meta()));
       InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
-      return new VerifyingInputStream(in, snapshot.size(), snapshot.file());
+      return new VerifyingInputStream(in, snapshot.size(), file);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -195,6 +199,7 @@ public final class FileSnapshotStore {
    * @throws IllegalArgumentException if {@code offset} or {@code max} is out of range
    * @throws IOException if the file cannot be read or is shorter than it was
    */
+  @Override
   public byte[] readChunk(StoredSnapshot snapshot, long offset, int max) throws IOException {
     if (offset < 0 || offset > snapshot.size()) {
       throw new IllegalArgumentException("offset " + offset + " is outside the snapshot's 0.." + snapshot.size());
@@ -203,8 +208,9 @@ public final class FileSnapshotStore {
       throw new IllegalArgumentException("max must be positive, was " + max);
     }
     ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(max, snapshot.size() - offset));
-    try (FileChannel channel = FileChannel.open(snapshot.file(), StandardOpenOption.READ)) {
-      SnapshotFile.readFully(channel, chunk, SnapshotFile.headerBytes(snapshot.meta()) + offset, snapshot.file());
+    Path file = file(snapshot);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      SnapshotFile.readFully(channel, chunk, SnapshotFile.headerBytes(snapshot.meta()) + offset, file);
     }
     return chunk.array();
   }
@@ -221,6 +227,7 @@ public final class FileSnapshotStore {
    * @throws IllegalArgumentException if {@code totalBytes} is negative
    * @throws IOException if the partial file cannot be created or read
    */
+  @Override
   public synchronized SnapshotReceiver receive(SnapshotMeta meta, long totalBytes, int crc) throws IOException {
     Objects.requireNonNull(meta, "meta");
     if (totalBytes < 0) {
@@ -232,7 +239,7 @@ public final class FileSnapshotStore {
         Files.deleteIfExists(other);
       }
     }
-    return SnapshotReceiver.open(this, partial, meta, totalBytes, crc);
+    return FileSnapshotReceiver.open(this, partial, meta, totalBytes, crc);
   }
 
   /** Renames a forced file into place, forces the directory, and applies retention. */
@@ -249,6 +256,16 @@ public final class FileSnapshotStore {
       Files.deleteIfExists(old);
       log.info("{}: deleted old snapshot {}", directory, old.getFileName());
     }
+  }
+
+  /**
+   * Returns the file that holds a snapshot of this store.
+   *
+   * @param snapshot a snapshot of this store
+   * @return its file
+   */
+  public Path file(StoredSnapshot snapshot) {
+    return directory.resolve(SnapshotFile.completeName(snapshot.meta()));
   }
 
   Syncer syncer() {
@@ -268,7 +285,7 @@ public final class FileSnapshotStore {
       }
       ByteBuffer trailer = ByteBuffer.allocate(4);
       SnapshotFile.readFully(channel, trailer, channel.size() - 4, file);
-      return new StoredSnapshot(meta, file, state, trailer.getInt());
+      return new StoredSnapshot(meta, state, trailer.getInt());
     }
   }
 

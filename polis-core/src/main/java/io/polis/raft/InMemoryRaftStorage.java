@@ -12,8 +12,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InMemoryRaftStorage implements RaftStorage {
 
+  /** Entries after {@link #compactedIndex}, in order. */
   private final List<LogEntry> entries = new ArrayList<>();
   private HardState hardState = HardState.EMPTY;
+  private long compactedIndex;
+  private long compactedTerm;
 
   @Override
   public HardState hardState() {
@@ -22,21 +25,21 @@ public final class InMemoryRaftStorage implements RaftStorage {
 
   @Override
   public long firstIndex() {
-    return 1;
+    return compactedIndex + 1;
   }
 
   @Override
   public long lastIndex() {
-    return entries.size();
+    return compactedIndex + entries.size();
   }
 
   @Override
   public long term(long index) {
-    if (index == 0) {
-      return 0;
+    if (index == compactedIndex) {
+      return compactedTerm;
     }
     checkRange(index, index + 1);
-    return entries.get((int) index - 1).term();
+    return entry(index).term();
   }
 
   @Override
@@ -45,7 +48,7 @@ public final class InMemoryRaftStorage implements RaftStorage {
     List<LogEntry> out = new ArrayList<>();
     long bytes = 0;
     for (long i = from; i < toExclusive; i++) {
-      LogEntry e = entries.get((int) i - 1);
+      LogEntry e = entry(i);
       bytes += e.sizeInBytes();
       if (!out.isEmpty() && bytes > maxBytes) {
         break;
@@ -60,11 +63,11 @@ public final class InMemoryRaftStorage implements RaftStorage {
     Objects.requireNonNull(newEntries, "entries");
     if (!newEntries.isEmpty()) {
       long first = newEntries.get(0).index();
-      if (first < 1 || first > entries.size() + 1) {
-        throw new IllegalArgumentException("entries starting at " + first + " would leave a gap after "
-            + entries.size());
+      if (first <= compactedIndex || first > lastIndex() + 1) {
+        throw new IllegalArgumentException("entries starting at " + first + " do not fit the log ["
+            + firstIndex() + ", " + lastIndex() + "]");
       }
-      entries.subList((int) first - 1, entries.size()).clear();
+      entries.subList((int) (first - firstIndex()), entries.size()).clear();
       entries.addAll(newEntries);
     }
     if (hardState != null) {
@@ -73,14 +76,48 @@ public final class InMemoryRaftStorage implements RaftStorage {
   }
 
   @Override
+  public void compact(long index, long term) {
+    if (index < compactedIndex || index > lastIndex()) {
+      throw new IllegalArgumentException("cannot compact up to entry " + index + " of the log [" + firstIndex()
+          + ", " + lastIndex() + "]");
+    }
+    if (term(index) != term) {
+      throw new IllegalArgumentException("cannot compact up to entry " + index + " at term " + term
+          + ": the log holds it at term " + term(index));
+    }
+    entries.subList(0, (int) (index - compactedIndex)).clear();
+    compactedIndex = index;
+    compactedTerm = term;
+  }
+
+  @Override
+  public void installSnapshot(long index, long term) {
+    if (index < compactedIndex) {
+      throw new IllegalArgumentException("cannot install a snapshot at entry " + index + ": the log was compacted"
+          + " up to entry " + compactedIndex);
+    }
+    if (index <= lastIndex() && term(index) == term) {
+      compact(index, term);
+      return;
+    }
+    entries.clear();
+    compactedIndex = index;
+    compactedTerm = term;
+  }
+
+  @Override
   public void close() {
     // Contents stay: a restarted member reads them back.
   }
 
+  private LogEntry entry(long index) {
+    return entries.get((int) (index - firstIndex()));
+  }
+
   private void checkRange(long from, long toExclusive) {
-    if (from < 1 || toExclusive > entries.size() + 1 || from > toExclusive) {
-      throw new IndexOutOfBoundsException("entries [" + from + ", " + toExclusive + ") are outside the log [1, "
-          + entries.size() + "]");
+    if (from < firstIndex() || toExclusive > lastIndex() + 1 || from > toExclusive) {
+      throw new IndexOutOfBoundsException("entries [" + from + ", " + toExclusive + ") are outside the log ["
+          + firstIndex() + ", " + lastIndex() + "]");
     }
   }
 }

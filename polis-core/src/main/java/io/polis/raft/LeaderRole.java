@@ -162,6 +162,21 @@ final class LeaderRole implements RoleBehavior {
     }
   }
 
+  /** The driver's transfer of a snapshot to {@code to} ended; on success its answer moves it on. */
+  void snapshotTransferEnded(MemberId to, boolean finished) {
+    Progress p = c.tracker.progress(to);
+    if (p == null || p.state != Progress.State.SNAPSHOT) {
+      return;
+    }
+    if (finished) {
+      p.becomeProbe();
+    } else {
+      p.snapshotFailed();
+    }
+    // Paused until the member's next heartbeat answer, so a failing transfer is retried at that pace.
+    p.probeSent = true;
+  }
+
   void transferLeadership(MemberId target) {
     if (target.equals(c.id)) {
       return;
@@ -320,6 +335,9 @@ final class LeaderRole implements RoleBehavior {
     boolean wasPaused = p.isPaused();
     if (!p.maybeUpdate(r.index())) {
       return;
+    }
+    if (p.state == Progress.State.SNAPSHOT && p.match + 1 >= c.raftLog.firstIndex()) {
+      p.becomeProbe(); // it installed the snapshot, or caught up otherwise: entries can follow
     }
     if (p.state == Progress.State.PROBE) {
       p.becomeReplicate();

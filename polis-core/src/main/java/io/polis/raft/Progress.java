@@ -7,7 +7,11 @@ package io.polis.raft;
  */
 final class Progress {
 
-  enum State { PROBE, REPLICATE }
+  /**
+   * PROBE: one message at a time until the logs match; REPLICATE: pipelined; SNAPSHOT: the member needs
+   * entries compacted away, so its driver streams it a snapshot and nothing else is sent until that ends.
+   */
+  enum State { PROBE, REPLICATE, SNAPSHOT }
 
   long match;
   long next;
@@ -20,6 +24,8 @@ final class Progress {
   long ackedRound;
   /** Leader tick at which the newest heartbeat it acknowledged was sent (for lease reads). */
   long ackedSentTick = Long.MIN_VALUE;
+  /** In SNAPSHOT: the index of the snapshot being sent. */
+  long pendingSnapshot;
   final Inflights inflights;
 
   Progress(long next, int maxInflight, long maxInflightBytes) {
@@ -28,8 +34,10 @@ final class Progress {
   }
 
   void becomeProbe() {
+    // After a snapshot the member holds at least its index, whether or not it said so yet.
+    next = state == State.SNAPSHOT ? Math.max(match + 1, pendingSnapshot + 1) : match + 1;
     state = State.PROBE;
-    next = match + 1;
+    pendingSnapshot = 0;
     probeSent = false;
     inflights.reset();
   }
@@ -37,7 +45,21 @@ final class Progress {
   void becomeReplicate() {
     state = State.REPLICATE;
     next = match + 1;
+    pendingSnapshot = 0;
     inflights.reset();
+  }
+
+  void becomeSnapshot(long snapshotIndex) {
+    state = State.SNAPSHOT;
+    pendingSnapshot = snapshotIndex;
+    probeSent = false;
+    inflights.reset();
+  }
+
+  /** The transfer failed: probe again from where the member's log is known to match. */
+  void snapshotFailed() {
+    pendingSnapshot = 0;
+    becomeProbe();
   }
 
   /** A success answer up to {@code index}; returns whether it told the leader anything new. */
@@ -56,6 +78,9 @@ final class Progress {
    * may match. Returns false for a stale rejection that must be ignored.
    */
   boolean maybeDecrTo(long rejected, long hint) {
+    if (state == State.SNAPSHOT) {
+      return false; // an answer to an append sent before the transfer began
+    }
     if (state == State.REPLICATE) {
       if (rejected <= match) {
         return false;
@@ -74,7 +99,14 @@ final class Progress {
   }
 
   boolean isPaused() {
-    return state == State.PROBE ? probeSent : inflights.full();
+    switch (state) {
+      case PROBE:
+        return probeSent;
+      case REPLICATE:
+        return inflights.full();
+      default:
+        return true;
+    }
   }
 
   void sent(long lastIndex, long bytes, boolean hadEntries) {
@@ -90,7 +122,7 @@ final class Progress {
 
   @Override
   public String toString() {
-    return state + " match=" + match + " next=" + next + (probeSent ? " paused" : "")
+    return state + (state == State.SNAPSHOT ? "@" + pendingSnapshot : "") + " match=" + match + " next=" + next + (probeSent ? " paused" : "")
         + " inflight=" + inflights.count();
   }
 }

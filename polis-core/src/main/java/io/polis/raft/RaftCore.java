@@ -50,6 +50,9 @@ public final class RaftCore {
   int randomizedElectionTimeout;
   long tickCount;
 
+  /** The newest snapshot the driver holds durably, sent to members that need compacted entries. */
+  @Nullable SnapshotMeta latestSnapshot;
+  final List<MemberId> snapshotTargets = new ArrayList<>();
   final List<Outbound> outbox = new ArrayList<>();
   final List<ReadState> readStates = new ArrayList<>();
   private HardState savedHardState;
@@ -67,12 +70,31 @@ public final class RaftCore {
    */
   public RaftCore(MemberId id, String group, RaftConfig config, RaftStorage storage, Configuration initial,
       RandomGenerator random) {
+    this(id, group, config, storage, initial, null, random);
+  }
+
+  /**
+   * Creates a core over a storage whose state machine was restored from a snapshot (a restart).
+   *
+   * @param id this member
+   * @param group the group's name, carried in every message
+   * @param config the settings
+   * @param storage the member's log and hard state; its log must start at or before the snapshot's index
+   *     and reach it (see {@link RaftStorage#installSnapshot})
+   * @param initial the configuration to use until the log or a snapshot holds one
+   * @param snapshot the snapshot the state machine was restored from, or null when it starts empty
+   * @param random the source of election timeout jitter
+   * @throws IllegalArgumentException if the log and the snapshot do not fit together
+   */
+  public RaftCore(MemberId id, String group, RaftConfig config, RaftStorage storage, Configuration initial,
+      @Nullable SnapshotMeta snapshot, RandomGenerator random) {
     this.id = Objects.requireNonNull(id, "id");
     this.group = Objects.requireNonNull(group, "group");
     this.config = Objects.requireNonNull(config, "config");
     this.random = Objects.requireNonNull(random, "random");
-    this.raftLog = new RaftLog(storage);
-    this.configs = new ConfigHistory(initial);
+    this.raftLog = new RaftLog(storage, snapshot == null ? 0 : snapshot.index());
+    this.latestSnapshot = snapshot;
+    this.configs = new ConfigHistory(snapshot == null ? initial : snapshot.configuration());
     long last = storage.lastIndex();
     if (last >= storage.firstIndex()) {
       configs.onAppend(storage.entries(storage.firstIndex(), last + 1, Long.MAX_VALUE));
@@ -218,6 +240,72 @@ public final class RaftCore {
     }
   }
 
+  /**
+   * Tells the core that a snapshot is durable in the driver's snapshot store (one it took, or one it
+   * received), so it is the one to send to members that need compacted entries.
+   *
+   * @param snapshot the snapshot's metadata
+   */
+  public void snapshotSaved(SnapshotMeta snapshot) {
+    if (latestSnapshot == null || snapshot.index() > latestSnapshot.index()) {
+      latestSnapshot = snapshot;
+    }
+  }
+
+  /**
+   * Offers a snapshot that the leader sent and the driver received whole and checked (Raft §7). The core
+   * installs it if its log lacks what the snapshot covers: the log is replaced, and the next
+   * {@link Ready#snapshot()} asks the driver to install it in storage and the state machine. Either way
+   * the leader is told how far this member's log now matches.
+   *
+   * @param from the sender
+   * @param senderTerm the term the sender sent it in
+   * @param snapshot the snapshot's metadata
+   * @return true when the snapshot is to be installed; false when it is stale, or not from the leader of
+   *     this member's term (then nothing changed)
+   */
+  public boolean offerSnapshot(MemberId from, long senderTerm, SnapshotMeta snapshot) {
+    if (senderTerm != term || !(behavior instanceof FollowerRole) || (lead != null && !lead.equals(from))) {
+      log.info("{} ignored a snapshot at index {} from {} at term {}: it is not this member's leader of term {}",
+          id.shortForm(), snapshot.index(), from.shortForm(), senderTerm, term);
+      return false;
+    }
+    lead = from;
+    electionElapsed = 0;
+    long committed = raftLog.committed();
+    if (snapshot.index() <= committed) {
+      send(from, new io.polis.wire.AppendResponse(group, term, true, committed, 0, 0));
+      return false;
+    }
+    if (raftLog.matchTerm(snapshot.index(), snapshot.term())) {
+      // The log already holds it: only the commit index moves (etcd-raft does the same).
+      raftLog.commitTo(snapshot.index());
+      send(from, new io.polis.wire.AppendResponse(group, term, true, snapshot.index(), 0, 0));
+      return false;
+    }
+    raftLog.restore(snapshot);
+    configs.reset(snapshot.configuration());
+    tracker.reconfigure(snapshot.configuration(), raftLog.lastIndex());
+    snapshotSaved(snapshot);
+    log.info("{} installs snapshot at index {} (term {}) from {} at term {}, configuration {}", id.shortForm(),
+        snapshot.index(), snapshot.term(), from.shortForm(), term, snapshot.configuration());
+    send(from, new io.polis.wire.AppendResponse(group, term, true, snapshot.index(), 0, 0));
+    return true;
+  }
+
+  /**
+   * Tells the leader's core that its driver's transfer of a snapshot to a member ended.
+   *
+   * @param to the member
+   * @param finished true when the member has received the whole snapshot, false when the transfer failed
+   *     and should be retried later
+   */
+  public void snapshotTransferEnded(MemberId to, boolean finished) {
+    if (behavior instanceof LeaderRole leader) {
+      leader.snapshotTransferEnded(to, finished);
+    }
+  }
+
   // ---------------------------------------------------------------- outputs
 
   /**
@@ -227,6 +315,7 @@ public final class RaftCore {
    */
   public boolean hasReady() {
     return !outbox.isEmpty() || !readStates.isEmpty() || !raftLog.unstableEntries().isEmpty()
+        || raftLog.pendingSnapshot() != null || !snapshotTargets.isEmpty()
         || raftLog.committed() > raftLog.applied() || !hardState().equals(savedHardState);
   }
 
@@ -238,9 +327,11 @@ public final class RaftCore {
    */
   public Ready ready() {
     HardState hs = hardState();
-    Ready ready = new Ready(hs.equals(savedHardState) ? null : hs, raftLog.unstableEntries(),
-        raftLog.committedToApply(), List.copyOf(outbox), List.copyOf(readStates), behavior.role(), lead, term);
+    Ready ready = new Ready(hs.equals(savedHardState) ? null : hs, raftLog.pendingSnapshot(),
+        raftLog.unstableEntries(), raftLog.committedToApply(), List.copyOf(outbox), List.copyOf(snapshotTargets),
+        List.copyOf(readStates), behavior.role(), lead, term);
     outbox.clear();
+    snapshotTargets.clear();
     readStates.clear();
     if (behavior instanceof LeaderRole leader) {
       leader.onBatchHandedOut();
@@ -256,6 +347,9 @@ public final class RaftCore {
   public void advance(Ready ready) {
     if (ready.hardState() != null) {
       savedHardState = ready.hardState();
+    }
+    if (ready.snapshot() != null) {
+      raftLog.snapshotInstalled(ready.snapshot());
     }
     if (!ready.entries().isEmpty()) {
       LogEntry last = ready.entries().get(ready.entries().size() - 1);
@@ -294,6 +388,16 @@ public final class RaftCore {
   /** @return the configuration in force */
   public Configuration configuration() {
     return configs.current();
+  }
+
+  /**
+   * Returns the configuration in force at an index, for a snapshot taken there.
+   *
+   * @param index an index the log holds or held
+   * @return the latest configuration at or before it
+   */
+  public Configuration configurationAt(long index) {
+    return configs.at(index);
   }
 
   /** @return the commit index */

@@ -4,6 +4,7 @@ import io.polis.wire.LogEntry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A member's log as the core sees it: what storage holds plus the unstable tail not yet saved, and the
@@ -16,16 +17,26 @@ final class RaftLog {
 
   private final RaftStorage storage;
   private final List<LogEntry> unstable = new ArrayList<>();
+  /** A snapshot from the leader that replaces the whole log, until the driver has installed it. */
+  private @Nullable SnapshotMeta pendingSnapshot;
   private long unstableOffset;
   private long committed;
   private long applied;
 
-  RaftLog(RaftStorage storage) {
+  /**
+   * @param appliedIndex where the state machine starts: the index of the snapshot it was restored from,
+   *     or 0; at least {@code storage.firstIndex() - 1}
+   */
+  RaftLog(RaftStorage storage, long appliedIndex) {
+    if (appliedIndex < storage.firstIndex() - 1 || appliedIndex > storage.lastIndex()) {
+      throw new IllegalArgumentException("the state machine starts at entry " + appliedIndex + " but the log holds ["
+          + storage.firstIndex() + ", " + storage.lastIndex() + "]: the log must start at or before it and reach it");
+    }
     this.storage = storage;
     this.unstableOffset = storage.lastIndex() + 1;
-    // The saved commit index is trusted only as far as the saved log reaches.
-    this.committed = Math.min(storage.hardState().commit(), storage.lastIndex());
-    this.applied = storage.firstIndex() - 1;
+    // The saved commit index is trusted only as far as the saved log reaches; a snapshot is committed.
+    this.committed = Math.max(appliedIndex, Math.min(storage.hardState().commit(), storage.lastIndex()));
+    this.applied = appliedIndex;
   }
 
   long committed() {
@@ -37,16 +48,43 @@ final class RaftLog {
   }
 
   long firstIndex() {
-    return storage.firstIndex();
+    return pendingSnapshot != null ? pendingSnapshot.index() + 1 : storage.firstIndex();
   }
 
   long lastIndex() {
-    return unstable.isEmpty() ? storage.lastIndex() : unstableOffset + unstable.size() - 1;
+    return unstable.isEmpty() ? lastStableIndex() : unstableOffset + unstable.size() - 1;
   }
 
   /** The last index saved to storage and not about to be replaced by the unstable entries. */
   long lastStableIndex() {
-    return unstable.isEmpty() ? storage.lastIndex() : unstableOffset - 1;
+    if (!unstable.isEmpty()) {
+      return unstableOffset - 1;
+    }
+    return pendingSnapshot != null ? pendingSnapshot.index() : storage.lastIndex();
+  }
+
+  /** The snapshot the driver must install before saving the unstable entries, or null. */
+  @Nullable SnapshotMeta pendingSnapshot() {
+    return pendingSnapshot;
+  }
+
+  /**
+   * Raft §7: the log is replaced by a snapshot from the leader, which is committed; the driver installs it
+   * (storage and state machine) before anything after it is saved or applied.
+   */
+  void restore(SnapshotMeta snapshot) {
+    pendingSnapshot = snapshot;
+    unstable.clear();
+    unstableOffset = snapshot.index() + 1;
+    committed = snapshot.index();
+    applied = snapshot.index();
+  }
+
+  /** The driver installed the snapshot handed out with a batch. */
+  void snapshotInstalled(SnapshotMeta snapshot) {
+    if (snapshot.equals(pendingSnapshot)) {
+      pendingSnapshot = null;
+    }
   }
 
   long lastTerm() {
@@ -55,14 +93,17 @@ final class RaftLog {
 
   /** Returns the term at {@code index}, or {@link #UNKNOWN_TERM} when the log does not hold it. */
   long term(long index) {
-    if (index == 0) {
-      return 0;
-    }
     if (index < firstIndex() - 1 || index > lastIndex()) {
       return UNKNOWN_TERM;
     }
+    if (index == 0) {
+      return 0;
+    }
     if (index >= unstableOffset) {
       return unstable.get((int) (index - unstableOffset)).term();
+    }
+    if (pendingSnapshot != null) {
+      return pendingSnapshot.term(); // the only index below unstableOffset still in range
     }
     return storage.term(index);
   }

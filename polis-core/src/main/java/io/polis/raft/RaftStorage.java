@@ -74,6 +74,30 @@ public interface RaftStorage extends AutoCloseable {
   void save(@org.jspecify.annotations.Nullable HardState hardState, List<LogEntry> entries);
 
   /**
+   * Discards the entries up to {@code index}, which a durable snapshot now covers. {@link #firstIndex()}
+   * becomes {@code index + 1} and {@link #term} keeps answering {@code term} for {@code index}, also after
+   * a restart. Durable when it returns.
+   *
+   * @param index the last index the snapshot covers, from {@code firstIndex() - 1} to {@code lastIndex()}
+   * @param term the term of that entry, which the log holds
+   * @throws IllegalArgumentException if the index was already compacted away, is past the log, or the term
+   *     does not match
+   */
+  void compact(long index, long term);
+
+  /**
+   * Makes the log start after a snapshot received from the leader (Raft §7): if the log holds
+   * {@code index} at {@code term}, the entries up to it are discarded and the ones after it kept, as
+   * {@link #compact} does; otherwise every entry is discarded. Either way {@link #firstIndex()} becomes
+   * {@code index + 1} and {@link #term} answers {@code term} for {@code index}. Durable when it returns.
+   *
+   * @param index the last index the snapshot covers, at least {@code firstIndex() - 1}
+   * @param term the term of that entry
+   * @throws IllegalArgumentException if the log was already compacted past {@code index}
+   */
+  void installSnapshot(long index, long term);
+
+  /**
    * Makes durable what the store's policy says is due by now but a save left unsynced (under an interval
    * policy, the last writes before a quiet spell). The driver calls it on every tick; a store with
    * nothing due returns at once.

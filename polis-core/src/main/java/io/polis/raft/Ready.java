@@ -10,28 +10,36 @@ import org.jspecify.annotations.Nullable;
  * this order, then calls {@link RaftCore#advance(Ready)}:
  *
  * <ol>
+ *   <li>{@link #snapshot()}, if any, is installed in storage and the state machine.
  *   <li>{@link #hardState()} and {@link #entries()} are saved to stable storage in one
  *       {@link RaftStorage#save} — BEFORE any message is sent that may promise them (a vote given,
  *       entries acknowledged). The one exception: a leader's AppendRequests and heartbeats
  *       ({@link #leaderReplication()}) may go out before the save, since a leader counts its own entries
  *       toward a majority only after {@link RaftCore#advance} reports them saved.
- *   <li>{@link #messages()} are sent, in order.
+ *   <li>{@link #messages()} are sent, in order, and transfers to {@link #snapshotTargets()} start.
  *   <li>{@link #committedEntries()} are applied to the state machine, in order. They are only ever
  *       entries saved in this or an earlier batch.
  *   <li>{@link #readStates()} are answered once the applied index reaches each one's index.
  * </ol>
  *
  * @param hardState the hard state to save, or null when unchanged
+ * @param snapshot a snapshot received from the leader that replaces the log, or null: before anything
+ *     else, the driver installs it in storage ({@link RaftStorage#installSnapshot}) and restores the state
+ *     machine from it; the committed entries that follow come after it
  * @param entries entries to append to storage, possibly replacing a conflicting suffix
  * @param committedEntries entries newly known committed, to apply
  * @param messages messages to send after saving
+ * @param snapshotTargets members that need the newest snapshot ({@link RaftCore#snapshotSaved}) because
+ *     their next entries were compacted away: the driver streams it to them and reports the outcome to
+ *     {@link RaftCore#snapshotTransferEnded}
  * @param readStates confirmed read indexes
  * @param role the member's role when the batch was made
  * @param leader the leader it knows, or null
  * @param term its term
  */
-public record Ready(@Nullable HardState hardState, List<LogEntry> entries, List<LogEntry> committedEntries,
-    List<Outbound> messages, List<ReadState> readStates, RaftRole role, @Nullable MemberId leader, long term) {
+public record Ready(@Nullable HardState hardState, @Nullable SnapshotMeta snapshot, List<LogEntry> entries,
+    List<LogEntry> committedEntries, List<Outbound> messages, List<MemberId> snapshotTargets,
+    List<ReadState> readStates, RaftRole role, @Nullable MemberId leader, long term) {
 
   /**
    * Returns the messages that may be sent before the save: a leader's AppendRequests and heartbeats.
@@ -67,7 +75,7 @@ public record Ready(@Nullable HardState hardState, List<LogEntry> entries, List<
    * @return true when there is something to save, send, apply or answer
    */
   public boolean isEmpty() {
-    return hardState == null && entries.isEmpty() && committedEntries.isEmpty() && messages.isEmpty()
-        && readStates.isEmpty();
+    return hardState == null && snapshot == null && entries.isEmpty() && committedEntries.isEmpty()
+        && messages.isEmpty() && snapshotTargets.isEmpty() && readStates.isEmpty();
   }
 }

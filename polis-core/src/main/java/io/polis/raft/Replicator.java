@@ -39,9 +39,7 @@ final class Replicator {
     long prevIndex = p.next - 1;
     long prevTerm = raftLog.term(prevIndex);
     if (prevTerm == RaftLog.UNKNOWN_TERM) {
-      log.warn("{} cannot replicate to {}: entry {} is no longer in the log", c.id.shortForm(), to.shortForm(),
-          prevIndex);
-      return false;
+      return sendSnapshot(to, p, prevIndex);
     }
     List<LogEntry> entries = raftLog.slice(p.next, raftLog.lastIndex() + 1, c.config.maxEntriesBytesPerMessage());
     if (entries.isEmpty() && !sendIfEmpty) {
@@ -53,6 +51,22 @@ final class Replicator {
     }
     c.send(to, new AppendRequest(c.group, c.term, prevIndex, prevTerm, raftLog.committed(), entries));
     p.sent(prevIndex + entries.size(), bytes, !entries.isEmpty());
+    return true;
+  }
+
+  /** Raft §7: the member needs entries compacted away, so it gets the newest snapshot instead. */
+  private boolean sendSnapshot(MemberId to, Progress p, long prevIndex) {
+    SnapshotMeta snapshot = c.latestSnapshot;
+    if (snapshot == null || snapshot.index() < c.raftLog.firstIndex() - 1) {
+      // Compaction only ever follows a durable snapshot, so this is a driver bug, not a state to wait out.
+      log.error("{} cannot replicate to {}: entry {} was compacted away and no snapshot covers it",
+          c.id.shortForm(), to.shortForm(), prevIndex);
+      return false;
+    }
+    log.info("{} sends snapshot at index {} (term {}) to {} at term {}: it needs entry {}, compacted away",
+        c.id.shortForm(), snapshot.index(), snapshot.term(), to.shortForm(), c.term, prevIndex + 1);
+    p.becomeSnapshot(snapshot.index());
+    c.snapshotTargets.add(to);
     return true;
   }
 }

@@ -1,72 +1,16 @@
 package io.polis.raft;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.zip.CRC32C;
 
 /**
- * One snapshot being received in chunks, written to a {@code .partial} file of a
- * {@link FileSnapshotStore} so that a receiver restarted on the same directory resumes where the file
- * ends ({@link FileSnapshotStore#receive}).
+ * One snapshot being received in chunks from a leader, obtained from {@link SnapshotStore#receive}.
  *
  * <p><b>Contract.</b> For one thread at a time. Chunks must arrive in order: each {@link #write} starts at
  * {@link #nextOffset()}; a duplicate or reordered chunk is refused, and the sender resends from
- * {@link #nextOffset()}. All methods block on the disk. Chunks are not forced one by one; after a machine
- * crash the partial file may end in bytes that were never written, which {@link #finish()} detects by the
- * checksum, and the transfer is then started again.
+ * {@link #nextOffset()}. {@link #finish()} checks the whole against the checksum the sender announced
+ * before the snapshot becomes visible in its store.
  */
-public final class SnapshotReceiver {
-
-  private final FileSnapshotStore store;
-  private final Path partial;
-  private final SnapshotMeta meta;
-  private final long totalBytes;
-  private final int expectedCrc;
-  private final long headerBytes;
-  private final FileChannel channel;
-  private final CRC32C crc;
-  private long nextOffset;
-  private boolean closed;
-
-  private SnapshotReceiver(FileSnapshotStore store, Path partial, SnapshotMeta meta, long totalBytes, int expectedCrc,
-      FileChannel channel, CRC32C crc, long nextOffset) {
-    this.store = store;
-    this.partial = partial;
-    this.meta = meta;
-    this.totalBytes = totalBytes;
-    this.expectedCrc = expectedCrc;
-    this.headerBytes = SnapshotFile.headerBytes(meta);
-    this.channel = channel;
-    this.crc = crc;
-    this.nextOffset = nextOffset;
-  }
-
-  /** Resumes the partial file if it is intact and of the same snapshot, else starts it afresh. */
-  static SnapshotReceiver open(FileSnapshotStore store, Path partial, SnapshotMeta meta, long totalBytes, int crc)
-      throws IOException {
-    long headerBytes = SnapshotFile.headerBytes(meta);
-    if (Files.exists(partial)) {
-      FileChannel channel = FileChannel.open(partial, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      try {
-        long received = channel.size() - headerBytes;
-        if (received >= 0 && received <= totalBytes && SnapshotFile.readHeader(channel, partial).equals(meta)) {
-          return new SnapshotReceiver(store, partial, meta, totalBytes, crc, channel, checksum(channel, headerBytes,
-              received, partial), received);
-        }
-      } catch (IOException e) {
-        // A header torn by a crash: the transfer starts again below.
-      }
-      channel.close();
-    }
-    FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
-    SnapshotFile.writeFully(channel, SnapshotFile.header(meta), 0);
-    return new SnapshotReceiver(store, partial, meta, totalBytes, crc, channel, new CRC32C(), 0);
-  }
+public interface SnapshotReceiver {
 
   /**
    * Returns the offset, in state bytes, of the next chunk expected: 0 for a new transfer, the bytes
@@ -74,9 +18,7 @@ public final class SnapshotReceiver {
    *
    * @return the offset
    */
-  public long nextOffset() {
-    return nextOffset;
-  }
+  long nextOffset();
 
   /**
    * Appends a chunk.
@@ -86,84 +28,26 @@ public final class SnapshotReceiver {
    * @throws IllegalArgumentException if {@code offset} is not {@link #nextOffset()} or the chunk goes past
    *     the announced total
    * @throws IllegalStateException after {@link #finish()} or {@link #abort()}
-   * @throws IOException if the disk fails; the partial file is kept, and {@link #nextOffset()} is unchanged
+   * @throws IOException if storing the chunk fails; {@link #nextOffset()} is then unchanged
    */
-  public void write(long offset, byte[] chunk) throws IOException {
-    checkOpen();
-    if (offset != nextOffset) {
-      throw new IllegalArgumentException("chunk at offset " + offset + " but the receiver expects " + nextOffset
-          + "; resend from there");
-    }
-    if (chunk.length > totalBytes - nextOffset) {
-      throw new IllegalArgumentException("chunk of " + chunk.length + " bytes at offset " + offset
-          + " goes past the announced " + totalBytes + " bytes");
-    }
-    SnapshotFile.writeFully(channel, ByteBuffer.wrap(chunk), headerBytes + offset);
-    crc.update(chunk);
-    nextOffset += chunk.length;
-  }
+  void write(long offset, byte[] chunk) throws IOException;
 
   /**
-   * Completes the transfer: checks the size and checksum, then forces the file and renames it into the
-   * store, where retention applies as for {@link FileSnapshotStore#save}.
+   * Completes the transfer: checks the size and checksum and makes the snapshot durable and visible as
+   * its store's newest.
    *
    * @return the stored snapshot
-   * @throws IOException if fewer bytes than announced were received (the partial file is kept, so the
-   *     sender can continue), if the checksum does not match (the partial file is deleted, so the transfer
-   *     must start again), or if the disk fails
+   * @throws IOException if fewer bytes than announced were received (the sender may continue), if the
+   *     checksum does not match (what was received is discarded; the transfer must start again), or if
+   *     storing fails
    * @throws IllegalStateException after {@link #finish()} or {@link #abort()}
    */
-  public StoredSnapshot finish() throws IOException {
-    checkOpen();
-    if (nextOffset != totalBytes) {
-      throw new IOException("snapshot at index " + meta.index() + " is incomplete: " + nextOffset + " of "
-          + totalBytes + " bytes received");
-    }
-    if ((int) crc.getValue() != expectedCrc) {
-      abort();
-      throw new IOException("snapshot at index " + meta.index() + " failed its checksum: received bytes have"
-          + String.format(" CRC32C %08x, the sender announced %08x; the transfer must start again",
-          (int) crc.getValue(), expectedCrc));
-    }
-    SnapshotFile.writeFully(channel, ByteBuffer.allocate(4).putInt(0, expectedCrc), headerBytes + totalBytes);
-    store.syncer().force(partial, channel, true);
-    closed = true;
-    channel.close();
-    Path file = partial.resolveSibling(SnapshotFile.completeName(meta));
-    store.install(partial, file);
-    return new StoredSnapshot(meta, file, totalBytes, expectedCrc);
-  }
+  StoredSnapshot finish() throws IOException;
 
   /**
-   * Gives the transfer up and deletes the partial file. Does nothing if already finished or aborted.
+   * Gives the transfer up and discards what was received. Does nothing if already finished or aborted.
    *
-   * @throws IOException if the file cannot be deleted
+   * @throws IOException if the partial data cannot be deleted
    */
-  public void abort() throws IOException {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    channel.close();
-    Files.deleteIfExists(partial);
-  }
-
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("the transfer of snapshot " + meta.index() + " was already finished or aborted");
-    }
-  }
-
-  /** The CRC32C of the state bytes already in a partial file, to continue from. */
-  private static CRC32C checksum(FileChannel channel, long from, long length, Path file) throws IOException {
-    CRC32C crc = new CRC32C();
-    ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
-    for (long done = 0; done < length; ) {
-      buffer.clear().limit((int) Math.min(buffer.capacity(), length - done));
-      SnapshotFile.readFully(channel, buffer, from + done, file);
-      done += buffer.remaining();
-      crc.update(buffer);
-    }
-    return crc;
-  }
+  void abort() throws IOException;
 }

@@ -20,7 +20,7 @@ final class CommandApplier {
   private final MemberId session;
   private final StateMachine stateMachine;
   private final PendingRequests pending;
-  private final AppliedRequests appliedRequests = new AppliedRequests();
+  private AppliedRequests appliedRequests = new AppliedRequests();
   private long appliedIndex;
 
   CommandApplier(MemberId id, MemberId session, StateMachine stateMachine, PendingRequests pending) {
@@ -32,6 +32,18 @@ final class CommandApplier {
 
   long appliedIndex() {
     return appliedIndex;
+  }
+
+  /** A copy of the duplicate-detection windows as of the last entry applied, for a snapshot. */
+  AppliedRequests requestsForSnapshot() {
+    return appliedRequests.copy();
+  }
+
+  /** The state machine was restored from a snapshot at {@code index} holding these windows. */
+  void restoredTo(long index, AppliedRequests requests) {
+    appliedIndex = index;
+    appliedRequests = requests;
+    pending.applied(appliedIndex);
   }
 
   void apply(List<LogEntry> entries) {

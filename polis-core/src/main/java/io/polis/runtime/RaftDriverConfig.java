@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param requestTimeout how long a proposal or read waits for its outcome before failing with
  *     {@link io.polis.raft.ConsensusTimeoutException}
  * @param raft the core's settings
+ * @param snapshots when to snapshot and compact, and how to stream snapshots
  */
-public record RaftDriverConfig(String group, Duration tickInterval, Duration requestTimeout, RaftConfig raft) {
+public record RaftDriverConfig(String group, Duration tickInterval, Duration requestTimeout, RaftConfig raft,
+    SnapshotPolicy snapshots) {
 
   /** Default {@link #group()}. */
   public static final String DEFAULT_GROUP = "polis";
@@ -35,6 +37,7 @@ public record RaftDriverConfig(String group, Duration tickInterval, Duration req
     requirePositive("tickInterval", tickInterval);
     requirePositive("requestTimeout", requestTimeout);
     Objects.requireNonNull(raft, "raft");
+    Objects.requireNonNull(snapshots, "snapshots");
   }
 
   private static void requirePositive(String name, Duration d) {
@@ -46,12 +49,14 @@ public record RaftDriverConfig(String group, Duration tickInterval, Duration req
 
   /**
    * Returns the defaults: group {@value #DEFAULT_GROUP}, 5 ms ticks, 5 s request timeout, and
-   * {@link RaftConfig#defaults()} (heartbeats every 50 ms, election timeouts of 160-305 ms).
+   * {@link RaftConfig#defaults()} (heartbeats every 50 ms, election timeouts of 160-305 ms), and
+   * {@link SnapshotPolicy#defaults()}.
    *
    * @return the default settings
    */
   public static RaftDriverConfig defaults() {
-    return new RaftDriverConfig(DEFAULT_GROUP, DEFAULT_TICK_INTERVAL, DEFAULT_REQUEST_TIMEOUT, RaftConfig.defaults());
+    return new RaftDriverConfig(DEFAULT_GROUP, DEFAULT_TICK_INTERVAL, DEFAULT_REQUEST_TIMEOUT, RaftConfig.defaults(),
+        SnapshotPolicy.defaults());
   }
 
   /**
@@ -61,7 +66,7 @@ public record RaftDriverConfig(String group, Duration tickInterval, Duration req
    * @return the new settings
    */
   public RaftDriverConfig withRaft(RaftConfig value) {
-    return new RaftDriverConfig(group, tickInterval, requestTimeout, value);
+    return new RaftDriverConfig(group, tickInterval, requestTimeout, value, snapshots);
   }
 
   /**
@@ -71,7 +76,7 @@ public record RaftDriverConfig(String group, Duration tickInterval, Duration req
    * @return the new settings
    */
   public RaftDriverConfig withRequestTimeout(Duration value) {
-    return new RaftDriverConfig(group, tickInterval, value, raft);
+    return new RaftDriverConfig(group, tickInterval, value, raft, snapshots);
   }
 
   /**
@@ -81,6 +86,16 @@ public record RaftDriverConfig(String group, Duration tickInterval, Duration req
    * @return the new settings
    */
   public RaftDriverConfig withTickInterval(Duration value) {
-    return new RaftDriverConfig(group, value, requestTimeout, raft);
+    return new RaftDriverConfig(group, value, requestTimeout, raft, snapshots);
+  }
+
+  /**
+   * Returns a copy with another snapshot policy.
+   *
+   * @param value the policy
+   * @return the new settings
+   */
+  public RaftDriverConfig withSnapshots(SnapshotPolicy value) {
+    return new RaftDriverConfig(group, tickInterval, requestTimeout, raft, value);
   }
 }

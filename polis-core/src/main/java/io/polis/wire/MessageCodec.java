@@ -41,7 +41,8 @@ public final class MessageCodec {
       case DATA -> DataCodec.write((DataMessage) message, writer);
       case PING, ACK, NACK, PING_REQ, PUSH_PULL, GOSSIP -> SwimCodec.write((SwimMessage) message, writer);
       case VOTE_REQUEST, VOTE_RESPONSE, APPEND_REQUEST, APPEND_RESPONSE, RAFT_HEARTBEAT, RAFT_HEARTBEAT_RESPONSE,
-          TIMEOUT_NOW, READ_INDEX_REQUEST, READ_INDEX_RESPONSE, FORWARDED_PROPOSAL ->
+          TIMEOUT_NOW, READ_INDEX_REQUEST, READ_INDEX_RESPONSE, FORWARDED_PROPOSAL,
+          INSTALL_SNAPSHOT, INSTALL_SNAPSHOT_RESPONSE ->
           RaftCodec.write((RaftMessage) message, writer);
     }
   }
@@ -64,7 +65,8 @@ public final class MessageCodec {
       case DATA -> DataCodec.read(reader);
       case PING, ACK, NACK, PING_REQ, PUSH_PULL, GOSSIP -> SwimCodec.read(type, reader);
       case VOTE_REQUEST, VOTE_RESPONSE, APPEND_REQUEST, APPEND_RESPONSE, RAFT_HEARTBEAT, RAFT_HEARTBEAT_RESPONSE,
-          TIMEOUT_NOW, READ_INDEX_REQUEST, READ_INDEX_RESPONSE, FORWARDED_PROPOSAL -> RaftCodec.read(type, reader);
+          TIMEOUT_NOW, READ_INDEX_REQUEST, READ_INDEX_RESPONSE, FORWARDED_PROPOSAL,
+          INSTALL_SNAPSHOT, INSTALL_SNAPSHOT_RESPONSE -> RaftCodec.read(type, reader);
     };
     reader.expectEnd(type);
     return message;

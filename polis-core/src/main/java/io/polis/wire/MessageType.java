@@ -56,7 +56,11 @@ public enum MessageType {
   /** {@link ReadIndexResponse}. */
   READ_INDEX_RESPONSE(0x48),
   /** {@link ForwardedProposal}. */
-  FORWARDED_PROPOSAL(0x49);
+  FORWARDED_PROPOSAL(0x49),
+  /** {@link InstallSnapshot}. */
+  INSTALL_SNAPSHOT(0x4A),
+  /** {@link InstallSnapshotResponse}. */
+  INSTALL_SNAPSHOT_RESPONSE(0x4B);
 
   private static final MessageType[] BY_CODE = new MessageType[256];
 

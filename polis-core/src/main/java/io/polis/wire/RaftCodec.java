@@ -86,6 +86,18 @@ final class RaftCodec {
       for (byte[] c : m.commands()) {
         out.writeBytes(c);
       }
+    } else if (message instanceof InstallSnapshot m) {
+      out.writeLong(m.index());
+      out.writeLong(m.snapshotTerm());
+      out.writeBytes(m.configuration());
+      out.writeLong(m.totalBytes());
+      out.writeInt(m.crc());
+      out.writeLong(m.offset());
+      out.writeBytes(m.chunk());
+    } else if (message instanceof InstallSnapshotResponse m) {
+      out.writeLong(m.index());
+      out.writeBoolean(m.accepted());
+      out.writeLong(m.nextOffset());
     } else if (!(message instanceof TimeoutNow)) {
       // TimeoutNow has no fields past group and term. Any other type reaching here was added to
       // RaftMessage without a layout: fail loudly rather than send a body its peer cannot read.
@@ -149,6 +161,11 @@ final class RaftCodec {
           }
           yield new ForwardedProposal(group, term, commands);
         }
+        case INSTALL_SNAPSHOT -> new InstallSnapshot(group, term, in.readLong("index"), in.readLong("snapshot term"),
+            in.readBytes("configuration", Integer.MAX_VALUE), in.readLong("total bytes"), in.readInt("crc"),
+            in.readLong("offset"), in.readBytes("chunk", Integer.MAX_VALUE));
+        case INSTALL_SNAPSHOT_RESPONSE -> new InstallSnapshotResponse(group, term, in.readLong("index"),
+            in.readBoolean("accepted"), in.readLong("next offset"));
         default -> throw new IllegalArgumentException(type + " is not a Raft message");
       };
     } catch (IllegalArgumentException e) {

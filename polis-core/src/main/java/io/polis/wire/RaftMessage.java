@@ -8,7 +8,8 @@ package io.polis.wire;
  */
 public sealed interface RaftMessage extends PeerMessage
     permits VoteRequest, VoteResponse, AppendRequest, AppendResponse, RaftHeartbeat,
-        RaftHeartbeatResponse, TimeoutNow, ReadIndexRequest, ReadIndexResponse, ForwardedProposal {
+        RaftHeartbeatResponse, TimeoutNow, ReadIndexRequest, ReadIndexResponse, ForwardedProposal,
+        InstallSnapshot, InstallSnapshotResponse {
 
   /** Longest group name, in bytes of UTF-8. */
   int MAX_GROUP_BYTES = 64;

@@ -342,12 +342,14 @@ class FileRaftStorageTest {
   }
 
   @Test
-  void compactionPastTheLastEntryEmptiesTheLogAndAppendsContinueAfterIt() {
-    // Installing a leader's snapshot that is ahead of this member's whole log.
+  void installingASnapshotPastTheLastEntryEmptiesTheLogAndAppendsContinueAfterIt() {
+    // Raft §7: a leader's snapshot that is ahead of this member's whole log.
     open(TINY_SEGMENTS);
     storage.save(null, entries(1, 1, 4));
+    assertThatThrownBy(() -> storage.compact(10, 7)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the log ends at 4");
 
-    storage.compact(10, 7);
+    storage.installSnapshot(10, 7);
     assertThat(segmentFiles()).isEmpty();
     assertThat(storage.firstIndex()).isEqualTo(11);
     assertThat(storage.lastIndex()).isEqualTo(10);
@@ -357,6 +359,35 @@ class FileRaftStorageTest {
     reopen(TINY_SEGMENTS);
     assertThat(storage.term(10)).isEqualTo(7);
     assertThat(storage.entries(11, 13, Long.MAX_VALUE)).containsExactlyElementsOf(entries(7, 11, 12));
+  }
+
+  @Test
+  void installingASnapshotTheLogContradictsDiscardsTheWholeLogAlsoAfterAReopen() {
+    // Raft §7: entries that disagree with a committed snapshot were never committed.
+    open(TINY_SEGMENTS);
+    storage.save(null, entries(2, 1, 8));
+
+    storage.installSnapshot(5, 3);
+    assertThat(storage.firstIndex()).isEqualTo(6);
+    assertThat(storage.lastIndex()).isEqualTo(5);
+    assertThat(storage.term(5)).isEqualTo(3);
+
+    reopen(TINY_SEGMENTS);
+    assertThat(storage.firstIndex()).isEqualTo(6);
+    assertThat(storage.lastIndex()).isEqualTo(5);
+    assertThat(storage.term(5)).isEqualTo(3);
+  }
+
+  @Test
+  void installingASnapshotTheLogAgreesWithKeepsTheEntriesAfterIt() {
+    // Raft §7: "If existing log entry has same index and term as snapshot's last included entry, retain
+    // log entries following it".
+    open(TINY_SEGMENTS);
+    storage.save(null, entries(2, 1, 8));
+
+    storage.installSnapshot(5, 2);
+    assertThat(storage.firstIndex()).isEqualTo(6);
+    assertThat(storage.entries(6, 9, Long.MAX_VALUE)).containsExactlyElementsOf(entries(2, 6, 8));
   }
 
   @Test

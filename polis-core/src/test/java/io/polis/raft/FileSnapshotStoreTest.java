@@ -85,9 +85,9 @@ class FileSnapshotStoreTest {
     FileSnapshotStore store = FileSnapshotStore.open(dir);
     store.save(new SnapshotMeta(5, 1, RaftFixtures.voters(1)), out -> out.write(random(100, 3)));
     StoredSnapshot newest = store.save(new SnapshotMeta(9, 2, RaftFixtures.voters(1)), out -> out.write(1));
-    byte[] bytes = Files.readAllBytes(newest.file());
+    byte[] bytes = Files.readAllBytes(store.file(newest));
     bytes[10] ^= 1; // inside the index field, covered by the header checksum
-    Files.write(newest.file(), bytes);
+    Files.write(store.file(newest), bytes);
 
     StoredSnapshot found = FileSnapshotStore.open(dir).latest().orElseThrow();
 
@@ -99,9 +99,9 @@ class FileSnapshotStoreTest {
   void damagedStateIsDetectedWhenReadToTheEnd() throws IOException {
     FileSnapshotStore store = FileSnapshotStore.open(dir);
     StoredSnapshot saved = store.save(new SnapshotMeta(5, 1, Configuration.EMPTY), out -> out.write(random(5000, 4)));
-    byte[] bytes = Files.readAllBytes(saved.file());
+    byte[] bytes = Files.readAllBytes(store.file(saved));
     bytes[bytes.length - 100] ^= 1;
-    Files.write(saved.file(), bytes);
+    Files.write(store.file(saved), bytes);
 
     assertThatThrownBy(() -> readAll(store, saved)).isInstanceOf(IOException.class)
         .hasMessageContaining("state checksum mismatch").hasMessageContaining("snapshot-5-1.snap");

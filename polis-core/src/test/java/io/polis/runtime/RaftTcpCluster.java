@@ -4,7 +4,9 @@ import io.polis.node.Address;
 import io.polis.node.MemberId;
 import io.polis.raft.Configuration;
 import io.polis.raft.InMemoryRaftStorage;
+import io.polis.raft.InMemorySnapshotStore;
 import io.polis.raft.RaftStorage;
+import io.polis.raft.SnapshotStore;
 import io.polis.raft.RaftRole;
 import io.polis.raft.StateMachine;
 import io.polis.time.Clock;
@@ -39,6 +41,8 @@ public final class RaftTcpCluster implements AutoCloseable {
     private RaftStorage storage;
     private @Nullable RaftDriver driver;
     private @Nullable StateMachine stateMachine;
+    /** Kept across restarts, as the log is. */
+    private final SnapshotStore snapshots = new InMemorySnapshotStore();
     private boolean stopped;
     private Address address;
 
@@ -96,6 +100,11 @@ public final class RaftTcpCluster implements AutoCloseable {
   }
 
   private final List<Member> members = new ArrayList<>();
+  private final ExecutorService snapshotIo = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "polis-raft-snapshots");
+    t.setDaemon(true);
+    return t;
+  });
   private final ExecutorService completions = Executors.newFixedThreadPool(2, r -> {
     Thread t = new Thread(r, "polis-raft-completions");
     t.setDaemon(true);
@@ -148,8 +157,8 @@ public final class RaftTcpCluster implements AutoCloseable {
 
   private void startDriver(Member m) {
     m.stateMachine = stateMachines.get();
-    m.driver = new RaftDriver(config, m.id, m.storage, initial, m.stateMachine, m.transport, m.thread,
-        Clock.system(), completions, seeds.split());
+    m.driver = new RaftDriver(config, m.id, m.storage, initial, m.stateMachine, m.snapshots, snapshotIo,
+        m.transport, m.thread, Clock.system(), completions, seeds.split());
     RaftDriver driver = m.driver;
     m.router.routeRaft(driver::onMessage);
     m.stopped = false;
@@ -216,5 +225,6 @@ public final class RaftTcpCluster implements AutoCloseable {
       }
     }
     completions.shutdownNow();
+    snapshotIo.shutdownNow();
   }
 }

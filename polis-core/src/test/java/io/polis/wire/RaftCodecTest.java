@@ -57,14 +57,18 @@ class RaftCodecTest {
         new TimeoutNow(GROUP, Long.MAX_VALUE),
         new ReadIndexRequest(GROUP, 0, 99),
         new ReadIndexResponse(GROUP, 7, 99, 43),
-        new ForwardedProposal(GROUP, 7, List.of(new byte[] {9}, new byte[0])));
+        new ForwardedProposal(GROUP, 7, List.of(new byte[] {9}, new byte[0])),
+        new InstallSnapshot(GROUP, 7, 40, 6, new byte[] {1, 2, 3}, 10, 0x1234abcd, 4, new byte[] {5, 6, 7}),
+        new InstallSnapshot(GROUP, 7, 40, 6, new byte[0], 0, 0, 0, new byte[0]),
+        new InstallSnapshotResponse(GROUP, 7, 40, true, 7),
+        new InstallSnapshotResponse(GROUP, 8, 40, false, 0));
   }
 
   @Test
   void examplesCoverEveryRaftMessageType() {
     Set<MessageType> covered = oneOfEachType().map(Message::type).collect(Collectors.toSet());
 
-    assertThat(covered).isEqualTo(EnumSet.range(MessageType.VOTE_REQUEST, MessageType.FORWARDED_PROPOSAL));
+    assertThat(covered).isEqualTo(EnumSet.range(MessageType.VOTE_REQUEST, MessageType.INSTALL_SNAPSHOT_RESPONSE));
   }
 
   @ParameterizedTest
@@ -325,6 +329,15 @@ class RaftCodecTest {
             () -> new ForwardedProposal(GROUP, 1, List.of())),
         invalid("a forwarded proposal carries 1 to 65536 commands, not 65537",
             () -> new ForwardedProposal(GROUP, 1, Collections.nCopies(RaftMessage.MAX_ENTRIES + 1, new byte[0]))),
+        invalid("a snapshot covers entry 1 or later of term 1 or later, but was index 0 term 1",
+            () -> new InstallSnapshot(GROUP, 1, 0, 1, new byte[0], 0, 0, 0, new byte[0])),
+        invalid("snapshot term 3 is above the leader's term 2",
+            () -> new InstallSnapshot(GROUP, 2, 5, 3, new byte[0], 0, 0, 0, new byte[0])),
+        invalid("chunk of 3 bytes at offset 8 lies outside the snapshot's 10 bytes",
+            () -> new InstallSnapshot(GROUP, 2, 5, 1, new byte[0], 10, 0, 8, new byte[3])),
+        invalid("total bytes must not be negative, was -1",
+            () -> new InstallSnapshot(GROUP, 2, 5, 1, new byte[0], -1, 0, 0, new byte[0])),
+        invalid("next offset must not be negative, was -1", () -> new InstallSnapshotResponse(GROUP, 1, 5, true, -1)),
         invalid("entry term must not be negative, was -1", () -> new LogEntry(-1, 1, EntryKind.COMMAND, new byte[0])),
         invalid("entry index must be at least 1, was 0", () -> new LogEntry(1, 0, EntryKind.COMMAND, new byte[0])));
   }

@@ -52,7 +52,10 @@ final class WireArbitraries {
         Combinators.combine(groups(), terms).as(TimeoutNow::new),
         Combinators.combine(groups(), terms, contexts).as(ReadIndexRequest::new),
         Combinators.combine(groups(), terms, contexts, indexes).as(ReadIndexResponse::new),
-        forwardedProposals());
+        forwardedProposals(),
+        installSnapshots(),
+        Combinators.combine(groups(), nonNegativeLongs(), nonNegativeLongs(), Arbitraries.of(true, false),
+            nonNegativeLongs()).as(InstallSnapshotResponse::new));
   }
 
   /**
@@ -79,6 +82,15 @@ final class WireArbitraries {
   static Arbitrary<ForwardedProposal> forwardedProposals() {
     return Combinators.combine(groups(), nonNegativeLongs(), entryData().list().ofMinSize(1).ofMaxSize(16))
         .as(ForwardedProposal::new);
+  }
+
+  /** Snapshot chunks: a chunk lies inside the announced size, and the snapshot's term is the leader's or older. */
+  static Arbitrary<InstallSnapshot> installSnapshots() {
+    Arbitrary<Long> positive = Arbitraries.longs().greaterOrEqual(1);
+    return Combinators.combine(groups(), positive, positive, entryData(), entryData(), Arbitraries.integers(),
+            Arbitraries.longs().between(0, 1L << 40), Arbitraries.longs().between(0, 1L << 40))
+        .as((group, term, index, configuration, chunk, crc, before, after) -> new InstallSnapshot(group, term, index,
+            Math.max(1, term / 2), configuration, before + chunk.length + after, crc, before, chunk));
   }
 
   /** Group names of 1 to 64 bytes of UTF-8; {@link #utf8} fills half of them to exactly the cap. */

@@ -8,6 +8,7 @@ import io.polis.node.MemberId;
 import io.polis.node.MemberIdFile;
 import io.polis.raft.Configuration;
 import io.polis.raft.FileRaftStorage;
+import io.polis.raft.FileSnapshotStore;
 import io.polis.raft.FileStorageConfig;
 import io.polis.raft.RaftStatus;
 import io.polis.runtime.MessageRouter;
@@ -114,8 +115,14 @@ public final class RaftMemberProcess {
       return t;
     });
     KvStateMachine stateMachine = new KvStateMachine();
-    RaftDriver driver = new RaftDriver(RaftDriverConfig.defaults(), id, storage, initial, stateMachine, transport,
-        thread, Clock.system(), completions, new SplittableRandom());
+    ExecutorService snapshotIo = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "polis-raft-snapshots");
+      t.setDaemon(true);
+      return t;
+    });
+    RaftDriver driver = new RaftDriver(RaftDriverConfig.defaults(), id, storage, initial, stateMachine,
+        FileSnapshotStore.open(dataDir.resolve("snapshots")), snapshotIo, transport, thread, Clock.system(),
+        completions, new SplittableRandom());
     MessageRouter router = new MessageRouter();
     router.routeRaft(driver::onMessage);
     transport.start(router).join();

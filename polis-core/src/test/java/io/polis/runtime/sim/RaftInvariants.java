@@ -16,7 +16,9 @@ import java.util.Map;
 final class RaftInvariants {
 
   private final Map<Long, MemberId> leaderByTerm = new HashMap<>();
-  private final Map<MemberId, long[]> leaderLog = new HashMap<>(); // terms of the leader's log when last seen
+  /** Terms of the leader's log when last seen, from index {@code leaderLogBase + 1}. */
+  private final Map<MemberId, long[]> leaderLog = new HashMap<>();
+  private final Map<MemberId, Long> leaderLogBase = new HashMap<>();
   private final Map<MemberId, Long> leaderLogTerm = new HashMap<>();
   private final Map<Long, Long> committedTerm = new HashMap<>();
   private final Map<Long, Integer> committedData = new HashMap<>();
@@ -86,43 +88,54 @@ final class RaftInvariants {
       // an earlier term.
       for (Map.Entry<Long, Long> e : committedTerm.entrySet()) {
         long index = e.getKey();
-        if (commitTerm.get(index) >= s.term()) {
-          continue;
+        if (commitTerm.get(index) >= s.term() || index < m.storage.firstIndex()) {
+          continue; // committed later, or compacted into a snapshot (whose contents the history checker judges)
         }
         if (index > m.storage.lastIndex() || m.storage.term(index) != e.getValue()) {
           throw new AssertionError("leader completeness: " + m.id.shortForm() + " leads term " + s.term()
               + " without committed entry " + index + " (term " + e.getValue() + ")");
         }
       }
+      remember(m);
       leaderLogTerm.put(m.id, s.term());
-      leaderLog.put(m.id, terms(m));
       return;
     }
     long[] before = leaderLog.get(m.id);
+    long base = leaderLogBase.get(m.id);
+    long beforeLast = base + before.length;
     long last = m.storage.lastIndex();
     boolean full = steps % 1024 == 0;
-    if (last < before.length || (before.length > 0 && m.storage.term(before.length) != before[before.length - 1])) {
+    if (last < beforeLast
+        || (before.length > 0 && termOrUnknown(m, beforeLast) != -1 && m.storage.term(beforeLast) != before[before.length - 1])) {
       throw new AssertionError("leader append-only: " + m.id.shortForm() + " changed its log in term " + s.term());
     }
     if (full) {
       for (int i = 0; i < before.length; i++) {
-        if (m.storage.term(i + 1) != before[i]) {
-          throw new AssertionError("leader append-only: " + m.id.shortForm() + " overwrote entry " + (i + 1)
+        long t = termOrUnknown(m, base + 1 + i);
+        if (t != -1 && t != before[i]) {
+          throw new AssertionError("leader append-only: " + m.id.shortForm() + " overwrote entry " + (base + 1 + i)
               + " in term " + s.term());
         }
       }
     }
-    if (last != before.length) {
-      leaderLog.put(m.id, terms(m));
+    if (last != beforeLast) {
+      remember(m);
     }
   }
 
-  private static long[] terms(SimRaftMember m) {
-    long[] terms = new long[(int) m.storage.lastIndex()];
+  private void remember(SimRaftMember m) {
+    long base = m.storage.firstIndex() - 1;
+    long[] terms = new long[(int) (m.storage.lastIndex() - base)];
     for (int i = 0; i < terms.length; i++) {
-      terms[i] = m.storage.term(i + 1);
+      terms[i] = m.storage.term(base + 1 + i);
     }
-    return terms;
+    leaderLog.put(m.id, terms);
+    leaderLogBase.put(m.id, base);
+  }
+
+  /** The term at an index of the member's stored log, or -1 where compaction removed it. */
+  private static long termOrUnknown(SimRaftMember m, long index) {
+    return index < m.storage.firstIndex() - 1 || index > m.storage.lastIndex() ? -1 : m.storage.term(index);
   }
 
   /** Raft §5.3 Log Matching: equal term at an index means equal logs up to it. */
@@ -135,11 +148,13 @@ final class RaftInvariants {
           continue;
         }
         long common = Math.min(x.storage.lastIndex(), y.storage.lastIndex());
+        long first = Math.max(x.storage.firstIndex(), y.storage.firstIndex());
         long i = common;
-        while (i > 0 && x.storage.term(i) != y.storage.term(i)) {
+        while (i >= first && x.storage.term(i) != y.storage.term(i)) {
           i--;
         }
-        if (i > 0 && !x.storage.entries(1, i + 1, Long.MAX_VALUE).equals(y.storage.entries(1, i + 1, Long.MAX_VALUE))) {
+        if (i >= first
+            && !x.storage.entries(first, i + 1, Long.MAX_VALUE).equals(y.storage.entries(first, i + 1, Long.MAX_VALUE))) {
           throw new AssertionError("log matching: " + x.id.shortForm() + " and " + y.id.shortForm()
               + " agree on the term at " + i + " but their logs up to it differ");
         }

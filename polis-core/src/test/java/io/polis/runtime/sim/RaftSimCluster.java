@@ -91,9 +91,22 @@ final class RaftSimCluster {
 
   private StateMachine checked(SimRaftMember m, StateMachine delegate) {
     m.machine = delegate;
-    return (index, command) -> {
-      invariants.applied(m, index, command);
-      return delegate.apply(index, command);
+    return new StateMachine() {
+      @Override
+      public byte[] apply(long index, byte[] command) {
+        invariants.applied(m, index, command);
+        return delegate.apply(index, command);
+      }
+
+      @Override
+      public io.polis.raft.StateSnapshot snapshot() {
+        return delegate.snapshot();
+      }
+
+      @Override
+      public void restore(java.io.InputStream in) throws java.io.IOException {
+        delegate.restore(in);
+      }
     };
   }
 

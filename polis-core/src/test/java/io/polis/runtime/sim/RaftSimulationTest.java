@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Seeded runs of 3- and 5-member groups under crashes, restarts, pauses, partitions of every shape, loss,
- * duplication and reordering, with the Raft invariants checked after every simulated task; then, with
+ * duplication and reordering, most with snapshots every few entries (so lagging members are sent
+ * snapshots in chunks, resumed and retried), with the Raft invariants checked after every simulated task; then, with
  * the faults gone, a leader must be elected and every request must finish (liveness); then the clients'
  * history must be linearizable.
  *
@@ -33,7 +34,12 @@ class RaftSimulationTest {
   void safetyLivenessAndLinearizabilityUnderFaults() {
     long[] totals = new long[2];
     Simulation.seeds(CI_SEEDS).forEach(seed -> {
+      long started = System.nanoTime();
       SimClients clients = runSeed(seed, ReadConsistency.LINEARIZABLE);
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      if (millis > 2_000) {
+        System.out.printf("Raft simulation: seed %d took %d ms of wall time%n", seed, millis);
+      }
       totals[0] += clients.completed;
       totals[1]++;
     });
@@ -83,6 +89,12 @@ class RaftSimulationTest {
     SplittableRandom random = sim.random();
     int size = random.nextBoolean() ? 3 : 5;
     RaftDriverConfig config = RaftDriverConfig.defaults().withRequestTimeout(REQUEST_TIMEOUT);
+    if (random.nextInt(4) != 0) {
+      // Snapshots every few entries, so members cut off by partitions and crashes come back to a leader
+      // that compacted what they lack, and are sent snapshots in several chunks.
+      config = config.withSnapshots(config.snapshots().withEvery(2 + random.nextInt(30), random.nextInt(6))
+          .withChunkBytes(16 + random.nextInt(240)));
+    }
     RaftSimCluster cluster = new RaftSimCluster(sim, size, 1, config, m -> new KvStateMachine());
     HistoryRecorder history = new HistoryRecorder(sim.scheduler());
     SimClients clients = new SimClients(cluster, history, random.split(), reads, REQUEST_TIMEOUT);

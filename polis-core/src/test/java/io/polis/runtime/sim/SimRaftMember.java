@@ -5,6 +5,7 @@ import io.polis.node.MemberId;
 import io.polis.raft.Configuration;
 import io.polis.raft.CorruptLogException;
 import io.polis.raft.FileRaftStorage;
+import io.polis.raft.InMemorySnapshotStore;
 import io.polis.raft.FileStorageConfig;
 import io.polis.raft.InMemoryRaftStorage;
 import io.polis.raft.RaftStorage;
@@ -63,6 +64,9 @@ final class SimRaftMember {
   long seenCommit;
   long seenApplied;
 
+  /** Outlives crashes, as a disk would; a member restarted without storage gets a new one. */
+  InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+
   SimRaftMember(Simulation sim, MemberId id, Address address, RaftDriverConfig config,
       Supplier<? extends StateMachine> stateMachines, @Nullable OnDisk onDisk) {
     this.onDisk = onDisk;
@@ -93,8 +97,8 @@ final class SimRaftMember {
     transport = sim.network().transport(TransportConfig.builder(id).clusterName("sim").advertisedAddress(address)
         .build());
     stateMachine = stateMachines.get();
-    driver = new RaftDriver(config, id, storage, initial, stateMachine, transport, scheduler, sim.scheduler(),
-        Runnable::run, sim.fork());
+    driver = new RaftDriver(config, id, storage, initial, stateMachine, snapshots, scheduler::execute, transport,
+        scheduler, sim.scheduler(), Runnable::run, sim.fork());
     RaftDriver d = driver;
     transport.start((from, message) -> {
       if (message instanceof RaftMessage raft) {
