@@ -45,6 +45,13 @@ final class RaftNet {
 
   record Envelope(MemberId from, Outbound out) {}
 
+  /** A member's newest snapshot: its metadata and the entries applied up to it (the "state"). */
+  record Snapshot(SnapshotMeta meta, List<LogEntry> applied) {}
+
+  final Map<MemberId, Snapshot> snapshots = new LinkedHashMap<>();
+  /** Snapshot transfers sent, per sender. */
+  int snapshotsSent;
+
   RaftNet(int voters, RaftConfig config, long seed) {
     this.config = config;
     this.random = new SplittableRandom(seed);
@@ -97,8 +104,31 @@ final class RaftNet {
   void restart(int i) {
     MemberId id = ids.get(i);
     down.remove(id);
-    applied.get(id).clear(); // a restarted member applies again from the start (no snapshots yet)
-    start(id, storages.get(id), initial);
+    Snapshot snapshot = snapshots.get(id);
+    // A restarted member's state machine starts from its snapshot, or empty, and applies again from there.
+    applied.get(id).clear();
+    if (snapshot != null) {
+      applied.get(id).addAll(snapshot.applied());
+    }
+    storages.put(id, storages.get(id));
+    cores.put(id, new RaftCore(id, "g", config, storages.get(id), initial, snapshot == null ? null : snapshot.meta(),
+        random.split()));
+  }
+
+  /** Member i snapshots its state at {@code index} (applied already) and compacts its log up to it. */
+  void snapshotAndCompact(int i, long index) {
+    MemberId id = ids.get(i);
+    RaftCore core = cores.get(id);
+    SnapshotMeta meta = new SnapshotMeta(index, core.termAt(index), core.configurationAt(index));
+    List<LogEntry> state = new ArrayList<>();
+    for (LogEntry e : applied.get(id)) {
+      if (e.index() <= index) {
+        state.add(e);
+      }
+    }
+    snapshots.put(id, new Snapshot(meta, List.copyOf(state)));
+    core.snapshotSaved(meta);
+    storages.get(id).compact(index, meta.term());
   }
 
   void isolate(int i) {
@@ -132,9 +162,22 @@ final class RaftNet {
       RaftCore core = e.getValue();
       while (core.hasReady()) {
         Ready ready = core.ready();
+        if (ready.snapshot() != null) {
+          Snapshot received = snapshots.get(e.getKey());
+          storages.get(e.getKey()).installSnapshot(ready.snapshot().index(), ready.snapshot().term());
+          applied.get(e.getKey()).clear();
+          applied.get(e.getKey()).addAll(received.applied());
+        }
         storages.get(e.getKey()).save(ready.hardState(), ready.entries());
         for (Outbound out : ready.messages()) {
           inFlight.add(new Envelope(e.getKey(), out));
+        }
+        for (MemberId target : ready.snapshotTargets()) {
+          // The whole transfer as one message; the driver's chunking is tested apart.
+          SnapshotMeta meta = snapshots.get(e.getKey()).meta();
+          inFlight.add(new Envelope(e.getKey(), new Outbound(target, new io.polis.wire.InstallSnapshot("g", core.term(),
+              meta.index(), meta.term(), meta.configuration().encode(), 0, 0, 0, new byte[0]))));
+          snapshotsSent++;
         }
         applied.get(e.getKey()).addAll(ready.committedEntries());
         reads.get(e.getKey()).addAll(ready.readStates());
@@ -167,8 +210,21 @@ final class RaftNet {
 
   private void deliver(Envelope e) {
     MemberId to = e.out().to();
-    if (down.contains(to) || down.contains(e.from()) || cut.contains(List.of(e.from(), to)) || dropFilter.test(e)
-        || !cores.containsKey(to)) {
+    boolean lost = down.contains(to) || down.contains(e.from()) || cut.contains(List.of(e.from(), to))
+        || dropFilter.test(e) || !cores.containsKey(to);
+    if (e.out().message() instanceof io.polis.wire.InstallSnapshot m) {
+      if (!down.contains(e.from())) {
+        if (!lost) {
+          // Received whole: the receiver now holds the sender's snapshot and offers it to its core.
+          Snapshot sent = snapshots.get(e.from());
+          snapshots.put(to, sent);
+          cores.get(to).offerSnapshot(e.from(), m.term(), sent.meta());
+        }
+        cores.get(e.from()).snapshotTransferEnded(to, !lost);
+      }
+      return;
+    }
+    if (lost) {
       return;
     }
     cores.get(to).step(e.from(), e.out().message());
