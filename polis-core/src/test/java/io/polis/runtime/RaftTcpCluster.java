@@ -41,8 +41,7 @@ public final class RaftTcpCluster implements AutoCloseable {
     private RaftStorage storage;
     private @Nullable RaftDriver driver;
     private @Nullable StateMachine stateMachine;
-    /** Kept across restarts, as the log is. */
-    private final SnapshotStore snapshots = new InMemorySnapshotStore();
+    private SnapshotStore snapshots;
     private boolean stopped;
     private Address address;
 
@@ -74,6 +73,11 @@ public final class RaftTcpCluster implements AutoCloseable {
     /** @return the member's driver */
     public RaftDriver driver() {
       return driver;
+    }
+
+    /** @return the member's log storage */
+    public RaftStorage storage() {
+      return storage;
     }
 
     /** @return the member's state machine */
@@ -133,11 +137,36 @@ public final class RaftTcpCluster implements AutoCloseable {
    */
   public RaftTcpCluster(int size, RaftDriverConfig config, Supplier<? extends StateMachine> stateMachines,
       IntFunction<? extends RaftStorage> storages) {
+    this(size, config, stateMachines, storages, inMemorySnapshots(size));
+  }
+
+  /** One in-memory snapshot store per member, kept across its restarts as its log is. */
+  private static IntFunction<SnapshotStore> inMemorySnapshots(int size) {
+    List<SnapshotStore> stores = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      stores.add(new InMemorySnapshotStore());
+    }
+    return stores::get;
+  }
+
+  /**
+   * Starts a cluster whose members keep their snapshots where the caller says.
+   *
+   * @param size the number of voters
+   * @param config the driver settings
+   * @param stateMachines makes each member's state machine
+   * @param storages opens member {@code i}'s storage, again on a restart
+   * @param snapshotStores opens member {@code i}'s snapshot store, again on a restart
+   */
+  public RaftTcpCluster(int size, RaftDriverConfig config, Supplier<? extends StateMachine> stateMachines,
+      IntFunction<? extends RaftStorage> storages, IntFunction<? extends SnapshotStore> snapshotStores) {
     this.storages = storages;
+    this.snapshotStores = snapshotStores;
     Map<MemberId, Address> voters = new LinkedHashMap<>();
     for (int i = 0; i < size; i++) {
       Member m = new Member(i);
       m.storage = storages.apply(i);
+      m.snapshots = snapshotStores.apply(i);
       members.add(m);
       voters.put(m.id, m.address());
     }
@@ -150,6 +179,7 @@ public final class RaftTcpCluster implements AutoCloseable {
   }
 
   private final IntFunction<? extends RaftStorage> storages;
+  private final IntFunction<? extends SnapshotStore> snapshotStores;
   private final Configuration initial;
   private final RaftDriverConfig config;
   private final Supplier<? extends StateMachine> stateMachines;
@@ -177,6 +207,7 @@ public final class RaftTcpCluster implements AutoCloseable {
     }
     m.bind(m.address().port());
     m.storage = storages.apply(m.index);
+    m.snapshots = snapshotStores.apply(m.index);
     startDriver(m);
   }
 
