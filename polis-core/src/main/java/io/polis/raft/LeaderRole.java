@@ -304,7 +304,13 @@ final class LeaderRole implements RoleBehavior {
     p.heardAtTick = c.tickCount;
     if (!r.success()) {
       long hint = r.hintTerm() > 0 ? c.raftLog.findConflictByTerm(r.hintIndex(), r.hintTerm()) : r.hintIndex();
+      long matchBefore = p.match;
       if (p.maybeDecrTo(r.index(), hint)) {
+        if (p.match < matchBefore) {
+          log.warn("{} lowered the match index of {} from {} to {} at term {}: its log ends below entries it"
+              + " acknowledged (lost in a crash or cut off on restart)", c.id.shortForm(), from.shortForm(),
+              matchBefore, p.match, c.term);
+        }
         if (p.state == Progress.State.REPLICATE) {
           p.becomeProbe();
         }
