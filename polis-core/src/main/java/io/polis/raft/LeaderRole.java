@@ -307,9 +307,9 @@ final class LeaderRole implements RoleBehavior {
       long matchBefore = p.match;
       if (p.maybeDecrTo(r.index(), hint)) {
         if (p.match < matchBefore) {
-          log.warn("{} lowered the match index of {} from {} to {} at term {}: its log ends below entries it"
-              + " acknowledged (lost in a crash or cut off on restart)", c.id.shortForm(), from.shortForm(),
-              matchBefore, p.match, c.term);
+          log.warn("{} lowered the match index of {} from {} to {} at term {}: it rejected an index it had"
+              + " acknowledged (entries lost in a crash or cut off on restart, or a late duplicate)",
+              c.id.shortForm(), from.shortForm(), matchBefore, p.match, c.term);
         }
         if (p.state == Progress.State.REPLICATE) {
           p.becomeProbe();

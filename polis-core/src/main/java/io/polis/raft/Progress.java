@@ -60,9 +60,6 @@ final class Progress {
       return maybeLostEntries(rejected, hint);
     }
     if (state == State.REPLICATE) {
-      if (rejected <= match) {
-        return false;
-      }
       next = match + 1;
       return true;
     }
@@ -84,13 +81,17 @@ final class Progress {
    *
    * <p>The member's log is then a prefix of what it acknowledged, so it matches this leader's log up to
    * its own end, and the hint (at most that end) is a safe match index. Lowering {@code match} only
-   * undercounts: the commit index never goes down, and what is committed stays committed.
+   * undercounts: the commit index never goes down, and what is committed stays committed. (Until the
+   * member is caught up, an entry its acknowledgement helped commit may be on fewer members than a
+   * majority; this shortens that window but cannot close it: see protocol-aware recovery, Alagappan et
+   * al., FAST '18.)
    *
    * <p>A reordered or duplicated rejection from before the member's acknowledgement looks the same, so
-   * only a rejection of the message out now counts: {@code rejected == next - 1}, which in REPLICATE
-   * means nothing beyond {@code match} is in flight, as after the empty append a heartbeat answer
-   * triggers. A stale one that passes costs one probe, which the member answers from its full log.
-   * Every such step lowers {@code match}, so a member repeating itself cannot make the leader loop.
+   * only a rejection of the message out now counts: {@code rejected == next - 1}. In REPLICATE that means
+   * nothing beyond {@code match} is in flight, as for the empty append a heartbeat answer triggers or the
+   * member's own report of a heartbeat claiming more than it holds. A stale one that passes costs one
+   * probe, which a member holding its log answers in full. Each step lowers {@code match}, so a member
+   * repeating itself cannot make the leader loop.
    */
   private boolean maybeLostEntries(long rejected, long hint) {
     if (rejected != next - 1 || hint >= match) {
