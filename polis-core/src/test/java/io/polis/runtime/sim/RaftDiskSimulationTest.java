@@ -216,7 +216,10 @@ class RaftDiskSimulationTest {
 
   /**
    * Flips a bit in the log of a member that is down. Before the tail only in a group of five, and only
-   * once, since the member then stays down: three members survive losing one, not two.
+   * once, since the member then stays down: three members survive losing one, not two. The tail of one
+   * member at a time: two members restarting without the same acknowledged entry may be all the group
+   * had of a committed one (seed 444 at scale 5: both holders of entry 64 in a group of three), which
+   * no protocol can give back.
    */
   private static void flipBit(RaftSimCluster cluster, SimulatedDisk disk, SplittableRandom random, Flips flips) {
     SimRaftMember target = cluster.members.get(random.nextInt(cluster.members.size()));
@@ -226,7 +229,8 @@ class RaftDiskSimulationTest {
     boolean lostOneAlready = cluster.members.stream()
         .anyMatch(m -> m.broken != null || (m.pendingFlip != null && !m.pendingFlip.tail()));
     boolean tail = cluster.members.size() <= 4 || lostOneAlready || random.nextBoolean();
-    if (tail && flips != Flips.ANYWHERE) {
+    boolean tailPending = cluster.members.stream().anyMatch(m -> m.pendingFlip != null && m.pendingFlip.tail());
+    if (tail && (flips != Flips.ANYWHERE || tailPending)) {
       return;
     }
     target.pendingFlip = disk.flipBit(target.onDisk.directory(), tail);
