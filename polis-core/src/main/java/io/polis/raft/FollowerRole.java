@@ -47,6 +47,9 @@ final class FollowerRole implements RoleBehavior {
       // The leader caps the commit index at what it knows this member holds, so it is safe to take.
       c.raftLog.commitTo(Math.min(heartbeat.commit(), c.raftLog.lastIndex()));
       c.send(from, new RaftHeartbeatResponse(c.group, c.term, heartbeat.context()));
+      if (heartbeat.commit() > c.raftLog.lastIndex()) {
+        reportLostEntries(from, heartbeat.commit());
+      }
     } else if (m instanceof TimeoutNow) {
       // Only the leader may hand over: a TimeoutNow campaign overrides the other members' lease.
       if (c.promotable() && from.equals(c.lead)) {
@@ -88,6 +91,20 @@ final class FollowerRole implements RoleBehavior {
     log.debug("{} [log {}@{}] rejected AppendRequest at {}@{} from {}; hint {}@{}", c.id.shortForm(),
         raftLog.lastIndex(), raftLog.lastTerm(), m.prevIndex(), m.prevTerm(), from.shortForm(), hintIndex, hintTerm);
     c.send(from, new AppendResponse(c.group, c.term, false, m.prevIndex(), hintIndex, hintTerm));
+  }
+
+  /**
+   * The leader believes this member holds {@code claimed}, which its log lacks: it lost entries it had
+   * acknowledged (see {@link Progress#maybeDecrTo}). A heartbeat answer only makes the leader send when
+   * it thinks the member is behind, so in a quiet group nothing would bring them back; this answers as
+   * if an append at {@code claimed} had been rejected, which makes the leader lower its match index for
+   * this member and probe from where the log ends.
+   */
+  private void reportLostEntries(MemberId from, long claimed) {
+    RaftLog raftLog = c.raftLog;
+    log.warn("{} [log {}@{}] lacks entry {} its leader {} believes it holds at term {}; asking to be sent it again",
+        c.id.shortForm(), raftLog.lastIndex(), raftLog.lastTerm(), claimed, from.shortForm(), c.term);
+    c.send(from, new AppendResponse(c.group, c.term, false, claimed, raftLog.lastIndex(), raftLog.lastTerm()));
   }
 
   /** Entries a correct leader cannot have sent: terms above its own, or going backwards. */

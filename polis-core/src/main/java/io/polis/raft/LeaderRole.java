@@ -319,7 +319,13 @@ final class LeaderRole implements RoleBehavior {
     p.heardAtTick = c.tickCount;
     if (!r.success()) {
       long hint = r.hintTerm() > 0 ? c.raftLog.findConflictByTerm(r.hintIndex(), r.hintTerm()) : r.hintIndex();
+      long matchBefore = p.match;
       if (p.maybeDecrTo(r.index(), hint)) {
+        if (p.match < matchBefore) {
+          log.warn("{} lowered the match index of {} from {} to {} at term {}: it rejected an index it had"
+              + " acknowledged (entries lost in a crash or cut off on restart, or a late duplicate)",
+              c.id.shortForm(), from.shortForm(), matchBefore, p.match, c.term);
+        }
         if (p.state == Progress.State.REPLICATE) {
           p.becomeProbe();
         }

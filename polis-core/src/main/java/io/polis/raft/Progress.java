@@ -81,20 +81,49 @@ final class Progress {
     if (state == State.SNAPSHOT) {
       return false; // an answer to an append sent before the transfer began
     }
+    if (rejected <= match) {
+      return maybeLostEntries(rejected, hint);
+    }
     if (state == State.REPLICATE) {
-      if (rejected <= match) {
-        return false;
-      }
       next = match + 1;
       return true;
     }
-    if (next - 1 != rejected || rejected <= match) {
-      // Not an answer to the probe out now, or it contradicts what the follower acknowledged: resending
-      // the same probe would only bring the same answer. The next heartbeat answer unpauses the probe.
+    if (next - 1 != rejected) {
+      // Not an answer to the probe out now. The next heartbeat answer unpauses the probe.
       return false;
     }
     next = Math.max(Math.min(rejected, hint + 1), match + 1);
     probeSent = false;
+    return true;
+  }
+
+  /**
+   * A rejection at or below {@code match}: the member once held the entry at {@code rejected}. etcd-raft
+   * ignores every such rejection as stale, which assumes an acknowledged entry is never lost. It can be:
+   * a store that finds a flipped bit in its last record cuts it off as a torn write on restart, and a
+   * store that does not force every write loses its unforced tail in a crash. Such a member rejects
+   * every append from {@code next}; ignoring that left it behind until the next leader change.
+   *
+   * <p>The member's log is then a prefix of what it acknowledged, so it matches this leader's log up to
+   * its own end, and the hint (at most that end) is a safe match index. Lowering {@code match} only
+   * undercounts: the commit index never goes down, and what is committed stays committed. (Until the
+   * member is caught up, an entry its acknowledgement helped commit may be on fewer members than a
+   * majority; this shortens that window but cannot close it: see protocol-aware recovery, Alagappan et
+   * al., FAST '18.)
+   *
+   * <p>A reordered or duplicated rejection from before the member's acknowledgement looks the same, so
+   * only a rejection of the message out now counts: {@code rejected == next - 1}. In REPLICATE that means
+   * nothing beyond {@code match} is in flight, as for the empty append a heartbeat answer triggers or the
+   * member's own report of a heartbeat claiming more than it holds. A stale one that passes costs one
+   * probe, which a member holding its log answers in full. Each step lowers {@code match}, so a member
+   * repeating itself cannot make the leader loop.
+   */
+  private boolean maybeLostEntries(long rejected, long hint) {
+    if (rejected != next - 1 || hint >= match) {
+      return false;
+    }
+    match = hint;
+    becomeProbe();
     return true;
   }
 

@@ -7,7 +7,8 @@ package io.polis.wire;
  * @param term the follower's term
  * @param success whether the entries were accepted
  * @param index on success, the last index now known to match the leader's log; on rejection, the
- *     {@code prevIndex} that did not match
+ *     {@code prevIndex} that did not match, or, unasked, the commit index of a {@link RaftHeartbeat} that
+ *     lies beyond the follower's log (it lost entries it had acknowledged)
  * @param hintIndex on rejection, the highest index at which the follower's log may still match (its last
  *     index, or the last index of its entries up to {@code hintTerm}); zero on success
  * @param hintTerm on rejection, the follower's term at {@code hintIndex}; zero on success
