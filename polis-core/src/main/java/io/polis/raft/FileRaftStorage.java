@@ -212,6 +212,16 @@ public final class FileRaftStorage implements RaftStorage {
     return out;
   }
 
+  /** Reads only the entries that the open's scan and later saves marked as configurations. */
+  @Override
+  public List<LogEntry> configurationEntries() {
+    List<LogEntry> out = new ArrayList<>();
+    for (long index : segments.configurationIndexes(firstIndex)) {
+      out.addAll(entries(index, index + 1, Long.MAX_VALUE));
+    }
+    return out;
+  }
+
   @Override
   public void save(@Nullable HardState newState, List<LogEntry> entries) {
     checkUsable();

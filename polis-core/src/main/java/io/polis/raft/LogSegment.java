@@ -1,5 +1,6 @@
 package io.polis.raft;
 
+import io.polis.wire.EntryKind;
 import io.polis.wire.LogEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,10 +34,14 @@ final class LogSegment {
   private final FileChannel channel;
   private long[] offsets;
   private long[] terms;
+  /** Where the configuration entries are: they are few, and the core reads them, and only them, at start. */
+  private final List<Long> configurationIndexes;
   private int count;
   private long size;
 
-  LogSegment(Path path, long firstIndex, FileChannel channel, long[] offsets, long[] terms, int count, long size) {
+  LogSegment(Path path, long firstIndex, FileChannel channel, long[] offsets, long[] terms,
+      List<Long> configurationIndexes, int count, long size) {
+    this.configurationIndexes = new ArrayList<>(configurationIndexes);
     this.path = path;
     this.firstIndex = firstIndex;
     this.channel = channel;
@@ -71,7 +76,7 @@ final class LogSegment {
       channel.close();
       throw e;
     }
-    return new LogSegment(path, firstIndex, channel, new long[64], new long[64], 0, HEADER_BYTES);
+    return new LogSegment(path, firstIndex, channel, new long[64], new long[64], List.of(), 0, HEADER_BYTES);
   }
 
   Path path() {
@@ -92,6 +97,10 @@ final class LogSegment {
 
   long size() {
     return size;
+  }
+
+  List<Long> configurationIndexes() {
+    return configurationIndexes;
   }
 
   long term(long index) {
@@ -118,6 +127,9 @@ final class LogSegment {
     for (int i = 0; i < entries.size(); i++) {
       offsets[count + i] = newOffsets[i];
       terms[count + i] = entries.get(i).term();
+      if (entries.get(i).kind() == EntryKind.CONFIGURATION) {
+        configurationIndexes.add(entries.get(i).index());
+      }
     }
     count += entries.size();
     size += totalBytes;
@@ -151,6 +163,7 @@ final class LogSegment {
   void truncateFrom(long index) throws IOException {
     long newSize = index > lastIndex() ? size : offsets[slot(index)];
     channel.truncate(newSize);
+    configurationIndexes.removeIf(i -> i >= index);
     count = (int) (index - firstIndex);
     size = newSize;
   }

@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import io.polis.wire.EntryKind;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -70,6 +73,7 @@ final class SegmentScanner {
     }
     long[] offsets = new long[1024];
     long[] terms = new long[1024];
+    List<Long> configurationIndexes = new ArrayList<>();
     int count = 0;
     long offset = LogSegment.HEADER_BYTES;
     long expected = firstIndex;
@@ -77,7 +81,8 @@ final class SegmentScanner {
       LogRecordCodec.Decoded decoded = decodeAt(offset, expected);
       if (decoded.entry() == null) {
         boolean follows = intactRecordAfter(offset, expected);
-        LogSegment good = new LogSegment(path, firstIndex, channel, offsets, terms, count, offset);
+        LogSegment good = new LogSegment(path, firstIndex, channel, offsets, terms, configurationIndexes, count,
+            offset);
         return new Result(good, offset, decoded.problem(), decoded.torn(), follows);
       }
       if (count == offsets.length) {
@@ -86,12 +91,15 @@ final class SegmentScanner {
       }
       offsets[count] = offset;
       terms[count] = decoded.entry().term();
+      if (decoded.entry().kind() == EntryKind.CONFIGURATION) {
+        configurationIndexes.add(expected);
+      }
       count++;
       offset += LogRecordCodec.OVERHEAD + decoded.entry().data().length;
       expected++;
     }
-    return new Result(new LogSegment(path, firstIndex, channel, offsets, terms, count, offset), -1, "", false,
-        false);
+    return new Result(new LogSegment(path, firstIndex, channel, offsets, terms, configurationIndexes, count, offset),
+        -1, "", false, false);
   }
 
   /** Decodes the record at {@code offset}, giving the codec every byte of it the file holds. */

@@ -63,6 +63,19 @@ final class SegmentedLog implements AutoCloseable {
     return find(index).recordBytes(index) - LogRecordCodec.SIZE_IN_BYTES_DELTA;
   }
 
+  /** Returns the indexes of the configuration entries held from {@code from} on, ascending. */
+  List<Long> configurationIndexes(long from) {
+    List<Long> out = new ArrayList<>();
+    for (LogSegment segment : segments) {
+      for (long index : segment.configurationIndexes()) {
+        if (index >= from) {
+          out.add(index);
+        }
+      }
+    }
+    return out;
+  }
+
   /** Reads entries {@code [from, toExclusive)}: one read per segment they span. */
   List<LogEntry> read(long from, long toExclusive) throws IOException {
     List<LogEntry> out = new ArrayList<>((int) (toExclusive - from));
