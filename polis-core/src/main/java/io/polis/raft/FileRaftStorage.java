@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>On disk.</b> Segment files {@code log-<first index, 20 digits>.seg} hold a 16-byte header (magic,
  * version, first index) and one record per entry: body length, CRC32C of the body, then term, index,
- * kind and data. {@code hard-state} and {@code compaction} are small checksummed files replaced
- * atomically (write a temporary file, force, rename, force the directory). {@code lock} keeps other
- * stores out while this one is open.
+ * kind and data; after the last record, zeros may have been written ahead
+ * ({@link FileStorageConfig#preallocateBytes()}), so that a save forces data only, not a new file size.
+ * {@code hard-state} and {@code compaction} are small checksummed files replaced atomically (write a
+ * temporary file, force, rename, force the directory). {@code lock} keeps other stores out while this one
+ * is open.
  *
  * <p><b>Saves.</b> One {@link #save} writes all its entries with one write and forces at most once (group
  * commit; the driver already gathers concurrent proposals into one save). A hard state that changes the

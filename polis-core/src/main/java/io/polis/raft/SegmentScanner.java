@@ -80,6 +80,9 @@ final class SegmentScanner {
     long offset = LogSegment.HEADER_BYTES;
     long expected = firstIndex;
     while (offset < fileSize) {
+      if (zerosFrom(offset)) {
+        break; // written ahead of the records (FileStorageConfig.preallocateBytes), so not damage
+      }
       int at = intactRecordAt(offset, expected);
       long term;
       int recordBytes;
@@ -94,7 +97,7 @@ final class SegmentScanner {
         if (decoded.entry() == null) {
           boolean follows = intactRecordAfter(offset, expected);
           LogSegment good = new LogSegment(path, firstIndex, channel, offsets, terms, configurationIndexes, count,
-              offset);
+              offset, fileSize);
           return new Result(good, offset, decoded.problem(), decoded.torn(), follows);
         }
         term = decoded.entry().term();
@@ -114,8 +117,29 @@ final class SegmentScanner {
       offset += recordBytes;
       expected++;
     }
-    return new Result(new LogSegment(path, firstIndex, channel, offsets, terms, configurationIndexes, count, offset),
-        -1, "", false, false);
+    return new Result(new LogSegment(path, firstIndex, channel, offsets, terms, configurationIndexes, count, offset,
+        fileSize), -1, "", false, false);
+  }
+
+  /**
+   * Tells whether the file holds only zeros from {@code offset} to its end, at least a record length's worth:
+   * fewer bytes are a torn length, reported as before preallocation.
+   */
+  private boolean zerosFrom(long offset) throws IOException {
+    if (fileSize - offset < 4 || window.getInt(windowPosition(offset, 4)) != 0) {
+      return false; // the usual answer: a record's length is never 0
+    }
+    for (long at = offset; at < fileSize; ) {
+      int length = (int) Math.min(WINDOW_BYTES, fileSize - at);
+      int from = windowPosition(at, length);
+      for (int i = from; i < from + length; i++) {
+        if (window.get(i) != 0) {
+          return false;
+        }
+      }
+      at += length;
+    }
+    return true;
   }
 
   /**

@@ -25,6 +25,7 @@ final class SegmentedLog implements AutoCloseable {
 
   private final Path directory;
   private final long segmentBytes;
+  private final long preallocateBytes;
   private final boolean syncDeletions;
   private final Syncer syncer;
   private final List<LogSegment> segments;
@@ -38,6 +39,7 @@ final class SegmentedLog implements AutoCloseable {
     this.segments = new ArrayList<>(segments);
     this.baseIndex = baseIndex;
     this.segmentBytes = config.segmentBytes();
+    this.preallocateBytes = Math.min(config.preallocateBytes(), config.segmentBytes());
     this.syncDeletions = config.syncPolicy() != FileStorageConfig.SyncPolicy.NEVER;
     this.syncer = syncer;
   }
@@ -105,7 +107,7 @@ final class SegmentedLog implements AutoCloseable {
       directoryUnsynced = true;
       log.debug("{}: started a segment at entry {}", active.path(), active.firstIndex());
     }
-    active.append(entries, (int) total);
+    active.append(entries, (int) total, preallocateBytes);
     unsynced.add(active);
   }
 
