@@ -40,8 +40,10 @@ import java.util.stream.Stream;
  *       configuration entries.
  * </ul>
  *
- * <p>The three run in a rotating order per repetition so none always comes first, and each is preceded by
- * a {@code System.gc()} so that one's garbage is not collected in another's time. Every read comes from
+ * <p>The first repetition runs with a cold JIT, as in a member that has just restarted; it is printed on its
+ * own and counts in the medians. The three run in a rotating order per repetition so none always comes
+ * first, and each is preceded by a {@code System.gc()} so that one's garbage is not collected in another's
+ * time. Every read comes from
  * the page cache (the files were just written and the machine has far more memory than the log): the
  * figure is the CPU cost of recovery, which is what the store controls, not the disk's read speed.
  *
@@ -129,6 +131,15 @@ public final class RecoveryBenchmark {
           + " (core allocated %,d MB)%n", rep + 1, times[0][rep] / 1e6, times[1][rep] / 1e6, times[2][rep] / 1e6,
           times[3][rep] / 1e6, coreAllocated[rep] >> 20);
     }
+    // Per repetition too: the background load drifts, and a measurement is nearest in time to its own baseline.
+    long[] ratios = new long[repetitions];
+    for (int rep = 0; rep < repetitions; rep++) {
+      ratios[rep] = Math.round(1000.0 * (times[2][rep] + times[3][rep]) / times[0][rep]);
+    }
+    System.out.printf(Locale.ROOT, "first repetition (cold JIT, as a restarted member is): open + core %.0f ms,"
+        + " read %.0f ms; median of the per-repetition ratios (open + core) / read %.2f%n",
+        (times[2][0] + times[3][0]) / 1e6, times[0][0] / 1e6, median(ratios) / 1000);
+    result("median_of_ratios", median(ratios) / 1000);
     double read = median(times[0]) / 1e6;
     double readAll = median(times[1]) / 1e6;
     double open = median(times[2]) / 1e6;
