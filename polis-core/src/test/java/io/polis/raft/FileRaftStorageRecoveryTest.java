@@ -29,6 +29,7 @@ class FileRaftStorageRecoveryTest {
    * {@link #aZeroTailWrittenAheadIsTheEndOfTheLogNotDamage} covers preallocated files.
    */
   private static final FileStorageConfig GROWING = FileStorageConfig.builder().preallocateBytes(0).build();
+  private static final FileStorageConfig PREALLOCATED = FileStorageConfig.builder().preallocateBytes(1 << 20).build();
   private static final FileStorageConfig TINY_SEGMENTS = FileStorageConfig.builder().segmentBytes(100)
       .preallocateBytes(0).build();
   private static final HardState STATE = new HardState(4, new MemberId(new UUID(3, 4)), 2);
@@ -115,7 +116,7 @@ class FileRaftStorageRecoveryTest {
 
   @Test
   void aTornWriteIntoTheZerosWrittenAheadIsCutOffWithAWarning() throws Exception {
-    writeLog(FileStorageConfig.defaults(), 5);
+    writeLog(PREALLOCATED, 5);
     Path file = segment(dir, 1);
     byte[] bytes = Files.readAllBytes(file);
     long lastRecord = recordOffset(1, 5);
@@ -123,11 +124,11 @@ class FileRaftStorageRecoveryTest {
     Arrays.fill(bytes, (int) lastRecord + 10, (int) lastRecord + RECORD_BYTES, (byte) 0);
     Files.write(file, bytes);
 
-    try (FileRaftStorage storage = open(FileStorageConfig.defaults())) {
+    try (FileRaftStorage storage = open(PREALLOCATED)) {
       assertThat(storage.lastIndex()).isEqualTo(4);
       storage.save(null, List.of(entry(2, 5)));
     }
-    try (FileRaftStorage storage = open(FileStorageConfig.defaults())) {
+    try (FileRaftStorage storage = open(PREALLOCATED)) {
       assertThat(storage.entries(4, 6, Long.MAX_VALUE)).containsExactly(entry(1, 4), entry(2, 5));
     }
     assertThat(logs.countWarnings(file.toString(), "offset " + lastRecord, "torn write")).isEqualTo(1);
