@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>On disk.</b> Segment files {@code log-<first index, 20 digits>.seg} hold a 16-byte header (magic,
  * version, first index) and one record per entry: body length, CRC32C of the body, then term, index,
- * kind and data. {@code hard-state} and {@code compaction} are small checksummed files replaced
- * atomically (write a temporary file, force, rename, force the directory). {@code lock} keeps other
- * stores out while this one is open.
+ * kind and data; after the last record, zeros may have been written ahead
+ * ({@link FileStorageConfig#preallocateBytes()}), so that a save forces data only, not a new file size.
+ * {@code hard-state} and {@code compaction} are small checksummed files replaced atomically (write a
+ * temporary file, force, rename, force the directory). {@code lock} keeps other stores out while this one
+ * is open.
  *
  * <p><b>Saves.</b> One {@link #save} writes all its entries with one write and forces at most once (group
  * commit; the driver already gathers concurrent proposals into one save). A hard state that changes the
@@ -208,6 +210,16 @@ public final class FileRaftStorage implements RaftStorage {
     }
     for (long index = cachedFrom; index < end; index++) {
       out.add(Objects.requireNonNull(cache.get(index)));
+    }
+    return out;
+  }
+
+  /** Reads only the entries that the open's scan and later saves marked as configurations. */
+  @Override
+  public List<LogEntry> configurationEntries() {
+    List<LogEntry> out = new ArrayList<>();
+    for (long index : segments.configurationIndexes(firstIndex)) {
+      out.addAll(entries(index, index + 1, Long.MAX_VALUE));
     }
     return out;
   }

@@ -76,6 +76,25 @@ final class LogRecordCodec {
   }
 
   /**
+   * Tells whether the bytes at {@code at} are the intact record of entry {@code expectedIndex}: the checks of
+   * {@link #decode}, in place, with no copy and nothing allocated. The buffer must hold the whole record as
+   * its header gives its length, and be backed by an array.
+   *
+   * @param crc reset and used here; the caller keeps one to reuse
+   */
+  static boolean isIntact(ByteBuffer in, int at, long expectedIndex, CRC32C crc) {
+    int bodyLength = in.getInt(at);
+    if (bodyLength < BODY_FIXED_BYTES || in.limit() - at - HEADER_BYTES < bodyLength) {
+      return false;
+    }
+    int bodyStart = at + HEADER_BYTES;
+    crc.reset();
+    crc.update(in.array(), in.arrayOffset() + bodyStart, bodyLength);
+    return (int) crc.getValue() == in.getInt(at + 4) && in.getLong(bodyStart + 8) == expectedIndex
+        && in.getLong(bodyStart) >= 0 && EntryKind.fromCode(in.get(bodyStart + 16)).isPresent();
+  }
+
+  /**
    * The outcome of {@link #decode}.
    *
    * @param entry the entry, when the record is good

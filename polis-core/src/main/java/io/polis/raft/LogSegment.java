@@ -1,5 +1,6 @@
 package io.polis.raft;
 
+import io.polis.wire.EntryKind;
 import io.polis.wire.LogEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,6 +21,10 @@ import java.util.regex.Pattern;
  * entries costs one read.
  *
  * <p>Header: magic "PLOG" (4 bytes), format version (4), first index (8), big-endian.
+ *
+ * <p>The file may go on past the last record with zeros written ahead of time (see
+ * {@link FileStorageConfig#preallocateBytes()}); a record never has a zero length, so the first one marks
+ * the end.
  */
 final class LogSegment {
 
@@ -27,16 +32,24 @@ final class LogSegment {
   static final int VERSION = 1;
   static final int HEADER_BYTES = 16;
   private static final Pattern NAME = Pattern.compile("log-(\\d{20})\\.seg");
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
 
   private final Path path;
   private final long firstIndex;
   private final FileChannel channel;
   private long[] offsets;
   private long[] terms;
+  /** Where the configuration entries are: they are few, and the core reads them, and only them, at start. */
+  private final List<Long> configurationIndexes;
   private int count;
+  /** Where the records end. */
   private long size;
+  /** Where the file ends: {@link #size} or beyond, when zeros were written ahead. */
+  private long allocated;
 
-  LogSegment(Path path, long firstIndex, FileChannel channel, long[] offsets, long[] terms, int count, long size) {
+  LogSegment(Path path, long firstIndex, FileChannel channel, long[] offsets, long[] terms,
+      List<Long> configurationIndexes, int count, long size, long allocated) {
+    this.configurationIndexes = new ArrayList<>(configurationIndexes);
     this.path = path;
     this.firstIndex = firstIndex;
     this.channel = channel;
@@ -44,6 +57,7 @@ final class LogSegment {
     this.terms = terms;
     this.count = count;
     this.size = size;
+    this.allocated = allocated;
   }
 
   static String fileName(long firstIndex) {
@@ -71,7 +85,8 @@ final class LogSegment {
       channel.close();
       throw e;
     }
-    return new LogSegment(path, firstIndex, channel, new long[64], new long[64], 0, HEADER_BYTES);
+    return new LogSegment(path, firstIndex, channel, new long[64], new long[64], List.of(), 0, HEADER_BYTES,
+        HEADER_BYTES);
   }
 
   Path path() {
@@ -94,6 +109,10 @@ final class LogSegment {
     return size;
   }
 
+  List<Long> configurationIndexes() {
+    return configurationIndexes;
+  }
+
   long term(long index) {
     return terms[slot(index)];
   }
@@ -104,8 +123,20 @@ final class LogSegment {
     return (slot + 1 < count ? offsets[slot + 1] : size) - offsets[slot];
   }
 
-  /** Appends the entries, which follow {@link #lastIndex()}, with one write. */
-  void append(List<LogEntry> entries, int totalBytes) throws IOException {
+  /**
+   * Appends the entries, which follow {@link #lastIndex()}, with one write; first, if they would pass the end
+   * of the file, writes {@code preallocateBytes} of zeros beyond them.
+   */
+  void append(List<LogEntry> entries, int totalBytes, long preallocateBytes) throws IOException {
+    long end = size + totalBytes;
+    if (end > allocated && preallocateBytes > 0) {
+      // Zeros before the records: a crash between the two leaves a zero tail, which is the end of the log.
+      long target = end + preallocateBytes;
+      for (long at = allocated; at < target; ) {
+        at += channel.write(ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), target - at)), at);
+      }
+      allocated = target;
+    }
     ByteBuffer buffer = ByteBuffer.allocate(totalBytes);
     long[] newOffsets = new long[entries.size()];
     for (int i = 0; i < entries.size(); i++) {
@@ -118,9 +149,13 @@ final class LogSegment {
     for (int i = 0; i < entries.size(); i++) {
       offsets[count + i] = newOffsets[i];
       terms[count + i] = entries.get(i).term();
+      if (entries.get(i).kind() == EntryKind.CONFIGURATION) {
+        configurationIndexes.add(entries.get(i).index());
+      }
     }
     count += entries.size();
-    size += totalBytes;
+    size = end;
+    allocated = Math.max(allocated, end);
   }
 
   /** Reads entries {@code [from, toExclusive)}, all in this segment, with one read. */
@@ -151,8 +186,10 @@ final class LogSegment {
   void truncateFrom(long index) throws IOException {
     long newSize = index > lastIndex() ? size : offsets[slot(index)];
     channel.truncate(newSize);
+    configurationIndexes.removeIf(i -> i >= index);
     count = (int) (index - firstIndex);
     size = newSize;
+    allocated = newSize;
   }
 
   void force(Syncer syncer) throws IOException {

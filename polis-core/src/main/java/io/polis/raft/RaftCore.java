@@ -95,10 +95,8 @@ public final class RaftCore {
     this.raftLog = new RaftLog(storage, snapshot == null ? 0 : snapshot.index());
     this.latestSnapshot = snapshot;
     this.configs = new ConfigHistory(snapshot == null ? initial : snapshot.configuration());
-    long last = storage.lastIndex();
-    if (last >= storage.firstIndex()) {
-      configs.onAppend(storage.entries(storage.firstIndex(), last + 1, Long.MAX_VALUE));
-    }
+    // Only the configuration entries: reading the whole log here would hold all of it in memory at once.
+    configs.onAppend(storage.configurationEntries());
     this.tracker = new ProgressTracker(id, config, configs.current());
     HardState hs = storage.hardState();
     this.term = hs.term();

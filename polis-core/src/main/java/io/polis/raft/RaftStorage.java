@@ -1,6 +1,8 @@
 package io.polis.raft;
 
+import io.polis.wire.EntryKind;
 import io.polis.wire.LogEntry;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -64,6 +66,31 @@ public interface RaftStorage extends AutoCloseable {
    * @return the entries, in index order
    */
   List<LogEntry> entries(long from, long toExclusive, long maxBytes);
+
+  /**
+   * Returns the entries of kind {@link EntryKind#CONFIGURATION} held, in index order. The core calls it once,
+   * when it starts, to learn the membership the log holds.
+   *
+   * <p>This default reads the whole log, 4 MiB at a time so that a long log is never in memory at once. A
+   * store that knows where its configuration entries are should answer without reading the others: on a
+   * log of a million entries the whole read costs as much again as opening it.
+   *
+   * @return the configuration entries from {@link #firstIndex()} on
+   */
+  default List<LogEntry> configurationEntries() {
+    List<LogEntry> found = new ArrayList<>();
+    long last = lastIndex();
+    for (long from = firstIndex(); from <= last; ) {
+      List<LogEntry> slice = entries(from, last + 1, 4L << 20);
+      for (LogEntry e : slice) {
+        if (e.kind() == EntryKind.CONFIGURATION) {
+          found.add(e);
+        }
+      }
+      from += slice.size();
+    }
+    return found;
+  }
 
   /**
    * Saves a new hard state and/or new entries, durably per the store's policy, in one step.

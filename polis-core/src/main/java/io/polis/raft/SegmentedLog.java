@@ -25,6 +25,7 @@ final class SegmentedLog implements AutoCloseable {
 
   private final Path directory;
   private final long segmentBytes;
+  private final long preallocateBytes;
   private final boolean syncDeletions;
   private final Syncer syncer;
   private final List<LogSegment> segments;
@@ -38,6 +39,7 @@ final class SegmentedLog implements AutoCloseable {
     this.segments = new ArrayList<>(segments);
     this.baseIndex = baseIndex;
     this.segmentBytes = config.segmentBytes();
+    this.preallocateBytes = Math.min(config.preallocateBytes(), config.segmentBytes());
     this.syncDeletions = config.syncPolicy() != FileStorageConfig.SyncPolicy.NEVER;
     this.syncer = syncer;
   }
@@ -61,6 +63,19 @@ final class SegmentedLog implements AutoCloseable {
   /** Returns {@link LogEntry#sizeInBytes()} of the entry at {@code index} without reading it. */
   long entrySize(long index) {
     return find(index).recordBytes(index) - LogRecordCodec.SIZE_IN_BYTES_DELTA;
+  }
+
+  /** Returns the indexes of the configuration entries held from {@code from} on, ascending. */
+  List<Long> configurationIndexes(long from) {
+    List<Long> out = new ArrayList<>();
+    for (LogSegment segment : segments) {
+      for (long index : segment.configurationIndexes()) {
+        if (index >= from) {
+          out.add(index);
+        }
+      }
+    }
+    return out;
   }
 
   /** Reads entries {@code [from, toExclusive)}: one read per segment they span. */
@@ -92,7 +107,7 @@ final class SegmentedLog implements AutoCloseable {
       directoryUnsynced = true;
       log.debug("{}: started a segment at entry {}", active.path(), active.firstIndex());
     }
-    active.append(entries, (int) total);
+    active.append(entries, (int) total, preallocateBytes);
     unsynced.add(active);
   }
 

@@ -24,7 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** What {@link FileRaftStorage} makes at open of files a crash or a bad disk left behind. */
 class FileRaftStorageRecoveryTest {
 
-  private static final FileStorageConfig TINY_SEGMENTS = FileStorageConfig.builder().segmentBytes(100).build();
+  /**
+   * Files that end at their last record, so that the tests can cut and damage them at record boundaries;
+   * {@link #aZeroTailWrittenAheadIsTheEndOfTheLogNotDamage} covers preallocated files.
+   */
+  private static final FileStorageConfig GROWING = FileStorageConfig.builder().preallocateBytes(0).build();
+  private static final FileStorageConfig PREALLOCATED = FileStorageConfig.builder().preallocateBytes(1 << 20).build();
+  private static final FileStorageConfig TINY_SEGMENTS = FileStorageConfig.builder().segmentBytes(100)
+      .preallocateBytes(0).build();
   private static final HardState STATE = new HardState(4, new MemberId(new UUID(3, 4)), 2);
 
   @TempDir
@@ -53,7 +60,7 @@ class FileRaftStorageRecoveryTest {
 
   @Test
   void aTornWriteAtEveryByteOfTheLastRecordIsCutOffWithAWarning() throws Exception {
-    writeLog(FileStorageConfig.defaults(), 5);
+    writeLog(GROWING, 5);
     Path file = segment(dir, 1);
     byte[] whole = Files.readAllBytes(file);
     long lastRecord = recordOffset(1, 5);
@@ -62,7 +69,7 @@ class FileRaftStorageRecoveryTest {
     for (long cut = lastRecord + 1; cut < whole.length; cut++) {
       Files.write(file, Arrays.copyOf(whole, (int) cut));
 
-      try (FileRaftStorage storage = open(FileStorageConfig.defaults())) {
+      try (FileRaftStorage storage = open(GROWING)) {
         assertThat(storage.lastIndex()).as("cut at %d", cut).isEqualTo(4);
         assertThat(storage.entries(1, 5, Long.MAX_VALUE)).containsExactlyElementsOf(entries(1, 1, 4));
         assertThat(storage.hardState()).isEqualTo(STATE);
@@ -76,27 +83,68 @@ class FileRaftStorageRecoveryTest {
 
   @Test
   void aLogEndingAtARecordBoundaryOpensWithoutAWarning() throws Exception {
-    writeLog(FileStorageConfig.defaults(), 5);
+    writeLog(GROWING, 5);
     Path file = segment(dir, 1);
     Files.write(file, Arrays.copyOf(Files.readAllBytes(file), (int) recordOffset(1, 5)));
 
-    try (FileRaftStorage storage = open(FileStorageConfig.defaults())) {
+    try (FileRaftStorage storage = open(GROWING)) {
       assertThat(storage.lastIndex()).isEqualTo(4);
     }
     assertThat(logs.warnings()).isEmpty();
   }
 
   @Test
-  void aFlippedBitInTheLastRecordIsCutOff() throws Exception {
-    writeLog(FileStorageConfig.defaults(), 5);
+  void aZeroTailWrittenAheadIsTheEndOfTheLogNotDamage() throws Exception {
+    FileStorageConfig preallocated = FileStorageConfig.builder().preallocateBytes(1000).build();
+    writeLog(preallocated, 5);
     Path file = segment(dir, 1);
-    flipBit(file, recordOffset(1, 5) + RECORD_BYTES - 2);
+    long fileSize = Files.size(file);
+    assertThat(fileSize).isEqualTo(recordOffset(1, 2) + 1000); // extended once, by the first save
 
-    try (FileRaftStorage storage = open(FileStorageConfig.defaults())) {
+    try (FileRaftStorage storage = open(preallocated)) {
+      assertThat(storage.entries(1, 6, Long.MAX_VALUE)).containsExactlyElementsOf(entries(1, 1, 5));
+      storage.save(null, List.of(entry(2, 6)));
+    }
+    // The sixth record went into the zeros: the file did not grow, and it reads back after the next open.
+    assertThat(Files.size(file)).isEqualTo(fileSize);
+    try (FileRaftStorage storage = open(GROWING)) {
+      assertThat(storage.lastIndex()).isEqualTo(6);
+      assertThat(storage.term(6)).isEqualTo(2);
+    }
+    assertThat(logs.warnings()).isEmpty();
+  }
+
+  @Test
+  void aTornWriteIntoTheZerosWrittenAheadIsCutOffWithAWarning() throws Exception {
+    writeLog(PREALLOCATED, 5);
+    Path file = segment(dir, 1);
+    byte[] bytes = Files.readAllBytes(file);
+    long lastRecord = recordOffset(1, 5);
+    // Only the first 10 bytes of the last record reached the disk; the zeros after it did long before.
+    Arrays.fill(bytes, (int) lastRecord + 10, (int) lastRecord + RECORD_BYTES, (byte) 0);
+    Files.write(file, bytes);
+
+    try (FileRaftStorage storage = open(PREALLOCATED)) {
       assertThat(storage.lastIndex()).isEqualTo(4);
       storage.save(null, List.of(entry(2, 5)));
     }
-    try (FileRaftStorage storage = open(FileStorageConfig.defaults())) {
+    try (FileRaftStorage storage = open(PREALLOCATED)) {
+      assertThat(storage.entries(4, 6, Long.MAX_VALUE)).containsExactly(entry(1, 4), entry(2, 5));
+    }
+    assertThat(logs.countWarnings(file.toString(), "offset " + lastRecord, "torn write")).isEqualTo(1);
+  }
+
+  @Test
+  void aFlippedBitInTheLastRecordIsCutOff() throws Exception {
+    writeLog(GROWING, 5);
+    Path file = segment(dir, 1);
+    flipBit(file, recordOffset(1, 5) + RECORD_BYTES - 2);
+
+    try (FileRaftStorage storage = open(GROWING)) {
+      assertThat(storage.lastIndex()).isEqualTo(4);
+      storage.save(null, List.of(entry(2, 5)));
+    }
+    try (FileRaftStorage storage = open(GROWING)) {
       assertThat(storage.entries(4, 6, Long.MAX_VALUE)).containsExactly(entry(1, 4), entry(2, 5));
     }
     assertThat(logs.countWarnings(file.toString(), "offset " + recordOffset(1, 5), "checksum mismatch")).isEqualTo(1);
@@ -104,12 +152,12 @@ class FileRaftStorageRecoveryTest {
 
   @Test
   void aFlippedBitInAMiddleRecordFailsTheOpenNamingFileAndOffset() throws Exception {
-    writeLog(FileStorageConfig.defaults(), 5);
+    writeLog(GROWING, 5);
     Path file = segment(dir, 1);
     long third = recordOffset(1, 3);
     flipBit(file, third + RECORD_BYTES - 2);
 
-    assertThatThrownBy(() -> open(FileStorageConfig.defaults())).isInstanceOfSatisfying(CorruptLogException.class,
+    assertThatThrownBy(() -> open(GROWING)).isInstanceOfSatisfying(CorruptLogException.class,
         e -> {
           assertThat(e.file()).isEqualTo(file);
           assertThat(e.offset()).isEqualTo(third);
@@ -119,19 +167,19 @@ class FileRaftStorageRecoveryTest {
         .hasMessageContaining("cannot be trusted");
     // Nothing was cut off, and the lock was released.
     assertThat(Files.size(file)).isEqualTo(recordOffset(1, 6));
-    assertThatThrownBy(() -> open(FileStorageConfig.defaults())).isInstanceOf(CorruptLogException.class);
+    assertThatThrownBy(() -> open(GROWING)).isInstanceOf(CorruptLogException.class);
   }
 
   @Test
   void aDamagedLengthFollowedByIntactRecordsFailsTheOpen() throws Exception {
-    writeLog(FileStorageConfig.defaults(), 5);
+    writeLog(GROWING, 5);
     Path file = segment(dir, 1);
     byte[] bytes = Files.readAllBytes(file);
     int fourth = (int) recordOffset(1, 4);
     Arrays.fill(bytes, fourth, fourth + 4, (byte) 0x7f); // a length far past the end of the file
     Files.write(file, bytes);
 
-    assertThatThrownBy(() -> open(FileStorageConfig.defaults())).isInstanceOf(CorruptLogException.class)
+    assertThatThrownBy(() -> open(GROWING)).isInstanceOf(CorruptLogException.class)
         .hasMessageContaining("offset " + fourth).hasMessageContaining("followed by intact records");
   }
 
@@ -185,30 +233,30 @@ class FileRaftStorageRecoveryTest {
 
   @Test
   void aDamagedHardStateFileFailsTheOpen() throws Exception {
-    writeLog(FileStorageConfig.defaults(), 2);
+    writeLog(GROWING, 2);
     Path file = dir.resolve(HardStateFile.FILE_NAME);
     flipBit(file, 20);
 
-    assertThatThrownBy(() -> open(FileStorageConfig.defaults())).isInstanceOf(CorruptLogException.class)
+    assertThatThrownBy(() -> open(GROWING)).isInstanceOf(CorruptLogException.class)
         .hasMessageContaining(file.toString()).hasMessageContaining("checksum mismatch");
   }
 
   @Test
   void aMissingHardStateFileFailsTheOpenWhenTheLogHoldsEntries() throws Exception {
-    writeLog(FileStorageConfig.defaults(), 2);
+    writeLog(GROWING, 2);
     Files.delete(dir.resolve(HardStateFile.FILE_NAME));
 
-    assertThatThrownBy(() -> open(FileStorageConfig.defaults())).isInstanceOf(CorruptLogException.class)
+    assertThatThrownBy(() -> open(GROWING)).isInstanceOf(CorruptLogException.class)
         .hasMessageContaining("hard-state file is missing");
   }
 
   @Test
   void aTemporaryFileLeftByAnInterruptedWriteIsDeleted() throws Exception {
-    writeLog(FileStorageConfig.defaults(), 2);
+    writeLog(GROWING, 2);
     Path leftover = dir.resolve(HardStateFile.FILE_NAME + MetadataFile.TEMP_SUFFIX);
     Files.write(leftover, new byte[] {1, 2, 3});
 
-    try (FileRaftStorage storage = open(FileStorageConfig.defaults())) {
+    try (FileRaftStorage storage = open(GROWING)) {
       assertThat(storage.hardState()).isEqualTo(STATE);
     }
     assertThat(leftover).doesNotExist();
@@ -216,14 +264,14 @@ class FileRaftStorageRecoveryTest {
 
   @Test
   void aDamagedCompactionMarkFailsTheOpen() throws Exception {
-    try (FileRaftStorage storage = open(FileStorageConfig.defaults())) {
+    try (FileRaftStorage storage = open(GROWING)) {
       storage.save(STATE, entries(1, 1, 4));
       storage.compact(2, 1);
     }
     Path mark = dir.resolve(CompactionFile.FILE_NAME);
     flipBit(mark, 14);
 
-    assertThatThrownBy(() -> open(FileStorageConfig.defaults())).isInstanceOf(CorruptLogException.class)
+    assertThatThrownBy(() -> open(GROWING)).isInstanceOf(CorruptLogException.class)
         .hasMessageContaining(mark.toString());
   }
 

@@ -10,8 +10,10 @@ import io.polis.node.MemberId;
 import io.polis.raft.FileStorageConfig.SyncPolicy;
 import io.polis.raft.StorageFixtures.CountingSyncer;
 import io.polis.raft.StorageFixtures.ManualClock;
+import io.polis.wire.EntryKind;
 import io.polis.wire.LogEntry;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -145,6 +147,30 @@ class FileRaftStorageTest {
     assertThat(storage.term(4)).isEqualTo(2);
     List<LogEntry> expected = List.of(entry(1, 1), entry(1, 2), entry(1, 3), entry(2, 4));
     assertThat(reopen(TINY_SEGMENTS).entries(1, 5, Long.MAX_VALUE)).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void configurationEntriesAreFoundThroughTruncationReopenAndCompaction() {
+    // The core reads only these at start; the store must know them without reading the log.
+    open(TINY_SEGMENTS);
+    for (long i = 1; i <= 8; i++) {
+      storage.save(null, List.of(i % 3 == 0 ? configuration(1, i) : entry(1, i)));
+    }
+    assertThat(storage.configurationEntries()).containsExactly(configuration(1, 3), configuration(1, 6));
+
+    storage.save(null, List.of(entry(2, 5)));
+    assertThat(storage.configurationEntries()).containsExactly(configuration(1, 3));
+
+    storage.save(null, List.of(configuration(2, 6)));
+    assertThat(reopen(TINY_SEGMENTS).configurationEntries()).containsExactly(configuration(1, 3),
+        configuration(2, 6));
+
+    storage.compact(4, 1);
+    assertThat(storage.configurationEntries()).containsExactly(configuration(2, 6));
+  }
+
+  private static LogEntry configuration(long term, long index) {
+    return new LogEntry(term, index, EntryKind.CONFIGURATION, ("config " + index).getBytes(StandardCharsets.US_ASCII));
   }
 
   @Test

@@ -90,7 +90,11 @@ public final class SimulatedDisk {
    * @throws CorruptLogException if the directory's log cannot be trusted
    */
   public FileRaftStorage open(Path directory, FileStorageConfig config, Clock clock) {
-    return FileRaftStorage.open(directory, config, clock, this::recordForce);
+    // No zeros written ahead: this disk knows what is durable by each file's size at its last force, and
+    // preallocated zeros would count as durable the records later written into them.
+    FileStorageConfig growing = new FileStorageConfig(config.segmentBytes(), config.syncPolicy(),
+        config.syncInterval(), config.cacheBytes(), 0);
+    return FileRaftStorage.open(directory, growing, clock, this::recordForce);
   }
 
   /**

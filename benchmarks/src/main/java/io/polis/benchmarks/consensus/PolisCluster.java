@@ -29,7 +29,8 @@ import java.util.concurrent.TimeoutException;
  * thread without a goodbye, as {@code kill -9} would; peers see the connection drop at once either way.
  *
  * <p>The log is in memory by default; {@code -Dpolis.storage=file} puts it in the file store
- * ({@code -Dpolis.sync=always|interval|never}, data under {@code -Dpolis.dataRoot} or the temp directory).
+ * ({@code -Dpolis.sync=always|interval|never}, data under {@code -Dpolis.dataRoot} or the temp directory,
+ * {@code -Dpolis.preallocateBytes} to change how far ahead segment files are filled with zeros).
  *
  * <p>Clients are in-process: a put is a call on the leader's {@link KeyValueStore}, acknowledged once the
  * entry is committed and applied there. Timing is Polis's defaults unless {@code -Dconsensus.heartbeatMs}
@@ -77,8 +78,9 @@ final class PolisCluster implements ConsensusCluster {
     if (sync == null) {
       return new InMemoryRaftStorage();
     }
-    return FileRaftStorage.open(dataRoot.resolve("member-" + member),
-        FileStorageConfig.builder().syncPolicy(sync).build(), Clock.system());
+    return FileRaftStorage.open(dataRoot.resolve("member-" + member), FileStorageConfig.builder().syncPolicy(sync)
+        .preallocateBytes(Long.getLong("polis.preallocateBytes", FileStorageConfig.DEFAULT_PREALLOCATE_BYTES)).build(),
+        Clock.system());
   }
 
   @Override
