@@ -6,6 +6,9 @@ import io.polis.kv.ReplicatedKeyValueStore;
 import io.polis.node.Address;
 import io.polis.node.MemberId;
 import io.polis.node.MemberIdFile;
+import io.polis.membership.MembershipConfig;
+import io.polis.membership.SeedProvider;
+import io.polis.membership.SwimMembership;
 import io.polis.raft.Configuration;
 import io.polis.raft.FileRaftStorage;
 import io.polis.raft.FileStorageConfig;
@@ -14,6 +17,11 @@ import io.polis.runtime.MessageRouter;
 import io.polis.runtime.ProtocolThread;
 import io.polis.runtime.RaftDriver;
 import io.polis.runtime.RaftDriverConfig;
+import io.polis.runtime.formation.Autopilot;
+import io.polis.runtime.formation.AutopilotConfig;
+import io.polis.runtime.formation.BootstrapDecision;
+import io.polis.runtime.formation.ClusterFormation;
+import io.polis.runtime.formation.FormationConfig;
 import io.polis.time.Clock;
 import io.polis.transport.TransportConfig;
 import io.polis.transport.netty.NettyTransport;
@@ -26,8 +34,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -44,10 +52,12 @@ import org.slf4j.LoggerFactory;
  * every save ({@link FileStorageConfig.SyncPolicy#ALWAYS}), so that tests can kill it with SIGKILL and
  * restart it on its data directory. {@link RaftProcessCluster} starts and drives it.
  *
- * <p>Arguments: the data directory, the TCP port to bind on 127.0.0.1, and the initial voters as
- * comma-separated {@code memberId@host:port}. The member id is the one kept in the data directory
+ * <p>Arguments: the data directory, the TCP port to bind on 127.0.0.1, and the first voters' addresses as
+ * comma-separated {@code host:port}. The member id is the one kept in the data directory
  * ({@link MemberIdFile}), created if there is none: a member started on an empty directory is a new member,
- * whatever address it binds.
+ * whatever address it binds. The member runs SWIM membership (seeded with the first voters' addresses),
+ * forms its group through {@link ClusterFormation} in static-voters mode, and runs {@link Autopilot}: a
+ * member restarted without its data joins under its new id, and the leader replaces its old identity.
  *
  * <p>The line protocol, one command per stdin line and one answer per stdout line. Requests are
  * asynchronous, so answers may come in another order than the commands (a caller keeps one request per
@@ -91,58 +101,77 @@ public final class RaftMemberProcess {
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
     System.setOut(System.err);
     if (args.length != 3) {
-      System.err.println("usage: RaftMemberProcess <data dir> <port> <id@host:port,...>");
+      System.err.println("usage: RaftMemberProcess <data dir> <port> <host:port,...>");
       System.exit(2);
     }
     Path dataDir = Path.of(args[0]);
     int port = Integer.parseInt(args[1]);
-    Configuration initial = new Configuration(parseVoters(args[2]), Map.of());
+    List<Address> firstVoters = parseAddresses(args[2]);
 
     MemberId id = MemberIdFile.loadOrCreate(dataDir);
     FileRaftStorage storage = FileRaftStorage.open(dataDir.resolve("raft"),
         FileStorageConfig.builder().syncPolicy(FileStorageConfig.SyncPolicy.ALWAYS).build(), Clock.system());
     NettyTransport transport = new NettyTransport(TransportConfig.builder(id).clusterName(CLUSTER_NAME)
-        .bindHost("127.0.0.1").port(port).ioThreads(1)
+        .bindHost("127.0.0.1").port(port).advertisedAddress(new Address("127.0.0.1", port)).ioThreads(1)
         // A killed peer comes back within seconds; the default 10 s ceiling would leave it unreached long
         // after it listens again.
         .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
         .shutdownTimeout(Duration.ofSeconds(1)).build());
     ProtocolThread thread = new ProtocolThread("polis-raft-" + id.shortForm());
+    ProtocolThread membershipThread = new ProtocolThread("polis-membership-" + id.shortForm());
+    ProtocolThread formationThread = new ProtocolThread("polis-formation-" + id.shortForm());
     ExecutorService completions = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "polis-raft-completions");
       t.setDaemon(true);
       return t;
     });
-    KvStateMachine stateMachine = new KvStateMachine();
-    RaftDriver driver = new RaftDriver(RaftDriverConfig.defaults(), id, storage, initial, stateMachine, transport,
-        thread, Clock.system(), completions, new SplittableRandom());
     MessageRouter router = new MessageRouter();
-    router.routeRaft(driver::onMessage);
     transport.start(router).join();
+    SwimMembership membership = new SwimMembership(MembershipConfig.builder().seeds(SeedProvider.of(firstVoters))
+        .build(), transport, Clock.system(), membershipThread, new SplittableRandom(), completions);
+    router.routeMembership(membership::onMessage);
+    membership.start().join();
+
+    // The first voters are whoever answers at the listed addresses; a member restarted without its data
+    // (a new id) sees the formed cluster and waits to be added by the leader's autopilot.
+    ClusterFormation formation = new ClusterFormation(FormationConfig.staticVoters(firstVoters), membership,
+        storage, formationThread);
+    BootstrapDecision.Outcome outcome = formation.start().get(60, TimeUnit.SECONDS);
+    KvStateMachine stateMachine = new KvStateMachine();
+    RaftDriver driver = new RaftDriver(RaftDriverConfig.defaults(), id, storage, Configuration.EMPTY, stateMachine,
+        transport, thread, Clock.system(), completions, new SplittableRandom());
+    router.routeRaft(driver::onMessage);
     driver.start();
-    log.info("{} runs as a process on port {}, data in {}", id.shortForm(), port, dataDir);
+    formation.watch(driver);
+    Autopilot autopilot = new Autopilot(AutopilotConfig.defaults(), driver, membership, formationThread,
+        Clock.system());
+    autopilot.start();
+    log.info("{} runs as a process on port {}, data in {} ({})", id.shortForm(), port, dataDir,
+        outcome.getClass().getSimpleName());
 
     RaftMemberProcess member = new RaftMemberProcess(out, driver, new ReplicatedKeyValueStore(driver, stateMachine));
     member.println("ready " + id);
     member.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
 
     log.info("{} reached the end of stdin; stopping", id.shortForm());
+    autopilot.close();
+    formation.close();
+    membership.stop();
     stop(driver, thread, transport, storage, completions);
+    membershipThread.close();
+    formationThread.close();
     out.flush();
     // Netty's or the JDK's non-daemon threads must not keep a finished member alive.
     System.exit(0);
   }
 
-  static Map<MemberId, Address> parseVoters(String text) {
-    Map<MemberId, Address> voters = new LinkedHashMap<>();
+  /** Parses {@code host:port,...}; an {@code id@} prefix, as older scripts wrote, is ignored. */
+  static List<Address> parseAddresses(String text) {
+    List<Address> addresses = new ArrayList<>();
     for (String voter : text.split(",")) {
-      int at = voter.indexOf('@');
-      if (at <= 0) {
-        throw new IllegalArgumentException("voter '" + voter + "' is not of the form memberId@host:port");
-      }
-      voters.put(MemberId.parse(voter.substring(0, at)), Address.parse(voter.substring(at + 1)));
+      addresses.add(Address.parse(voter.substring(voter.indexOf('@') + 1)));
     }
-    return voters;
+    return addresses;
   }
 
   private void serve(BufferedReader in) throws IOException {
