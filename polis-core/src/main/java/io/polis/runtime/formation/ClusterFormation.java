@@ -63,7 +63,8 @@ public final class ClusterFormation implements AutoCloseable {
    * Starts deciding.
    *
    * @return completes with the outcome ({@link BootstrapDecision.Bootstrap}, {@link BootstrapDecision.Join}
-   *     or {@link BootstrapDecision.Resume}) once the driver may be created
+   *     or {@link BootstrapDecision.Resume}) once the driver may be created; fails if the bootstrap entry
+   *     cannot be written
    */
   public CompletableFuture<BootstrapDecision.Outcome> start() {
     scheduler.execute(() -> {
@@ -89,7 +90,14 @@ public final class ClusterFormation implements AutoCloseable {
       return;
     }
     if (decided instanceof BootstrapDecision.Bootstrap bootstrap) {
-      InitialLog.bootstrap(storage, bootstrap.configuration());
+      try {
+        InitialLog.bootstrap(storage, bootstrap.configuration());
+      } catch (RuntimeException e) {
+        // A storage that cannot take the first entry cannot run the group either: tell the owner.
+        log.error("{} could not bootstrap its Raft group: {}", me, e.toString(), e);
+        outcome.completeExceptionally(e);
+        return;
+      }
       log.info("{} bootstrapped its Raft group at term {} with voters {}", me, InitialLog.BOOTSTRAP_TERM,
           bootstrap.configuration());
       announce(FormationState.FORMED);

@@ -44,6 +44,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +67,7 @@ import org.slf4j.LoggerFactory;
  *   (at start)       ready &lt;memberId&gt;
  *   put &lt;key&gt; &lt;value&gt;  ok put &lt;key&gt; &lt;value&gt; &lt;index&gt;  |  err put &lt;key&gt; &lt;reason&gt;
  *   get &lt;key&gt;        ok get &lt;key&gt; &lt;value|-&gt; &lt;version&gt;  |  err get &lt;key&gt; &lt;reason&gt;   (linearizable)
- *   status           status &lt;role&gt; &lt;term&gt; &lt;leader id|-&gt; &lt;commit&gt; &lt;applied&gt;
+ *   status           status &lt;role&gt; &lt;term&gt; &lt;leader id|-&gt; &lt;commit&gt; &lt;applied&gt; &lt;voter ids,...|-&gt;
  * </pre>
  * A reason starts with the exception's simple name ({@code NotLeaderException: ...}). Keys and values
  * are single words. At the end of stdin the member stops cleanly and exits with status 0. Logs go to
@@ -208,7 +209,8 @@ public final class RaftMemberProcess {
       case "status" -> {
         RaftStatus s = driver.status();
         println("status " + s.role() + " " + s.term() + " " + (s.leader() == null ? "-" : s.leader()) + " "
-            + s.commitIndex() + " " + s.appliedIndex());
+            + s.commitIndex() + " " + s.appliedIndex() + " " + (s.configuration().voters().isEmpty() ? "-"
+            : s.configuration().voters().keySet().stream().map(MemberId::toString).collect(Collectors.joining(","))));
       }
       default -> throw new IllegalArgumentException("unknown command");
     }

@@ -2,16 +2,19 @@ package io.polis.runtime.process;
 
 import static io.polis.runtime.process.RaftProcessCluster.status;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.polis.node.MemberId;
 import io.polis.runtime.process.MemberProcess.GetResult;
 import io.polis.runtime.process.MemberProcess.PutAck;
 import io.polis.runtime.process.RaftProcessCluster.Member;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -138,6 +141,12 @@ class RaftProcessKillTest {
 
     cluster.awaitCaughtUp(follower, leader);
     assertEveryAcknowledgedWriteIsReadable(follower, load.acknowledged());
+    // The new id votes in the old one's place: the group survives another failure again.
+    await("the new id replaces the old one among the voters").atMost(RaftProcessCluster.SETTLE_TIMEOUT)
+        .pollInterval(Duration.ofMillis(100)).until(() -> {
+          Set<MemberId> voters = status(cluster.awaitAgreedLeader()).voters();
+          return voters.size() == 3 && voters.contains(follower.id()) && !voters.contains(oldId);
+        });
   }
 
   private RaftProcessCluster start() {

@@ -53,6 +53,7 @@ class FormationSimulationTest {
       sim.network().setFaults(NetworkFaults.NONE);
       cluster.awaitCommittingLeader(c -> c.voters().size() == size, SETTLE, "a leader of all " + size + " voters");
       cluster.checkOneInitialConfiguration();
+      cluster.checkEveryMemberAnnouncesFormed();
     });
   }
 
@@ -80,6 +81,7 @@ class FormationSimulationTest {
       cluster.awaitCommittingLeader(c -> c.voters().size() == 3 && c.isVoter(newId)
           && (!wipe || !c.contains(oldId)), SETTLE, "the restarted node a voter again as " + newId.shortForm());
       cluster.checkOneInitialConfiguration();
+      cluster.checkEveryMemberAnnouncesFormed();
     });
   }
 
@@ -116,6 +118,7 @@ class FormationSimulationTest {
       cluster.awaitCommittingLeader(c -> c.voters().size() == 3 && !c.contains(lost), SETTLE,
           "three voters without the lost " + lost.shortForm());
       cluster.checkOneInitialConfiguration();
+      cluster.checkEveryMemberAnnouncesFormed();
     });
   }
 

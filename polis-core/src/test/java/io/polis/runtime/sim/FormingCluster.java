@@ -12,6 +12,7 @@ import io.polis.runtime.RaftDriverConfig;
 import io.polis.runtime.formation.AutopilotConfig;
 import io.polis.runtime.formation.BootstrapDecision;
 import io.polis.runtime.formation.FormationConfig;
+import io.polis.runtime.formation.FormationState;
 import io.polis.sim.Simulation;
 import io.polis.wire.LogEntry;
 import java.time.Duration;
@@ -118,6 +119,16 @@ final class FormingCluster {
     }
     if (firsts.size() > 1) {
       throw new AssertionError("members hold different first entries: " + firsts + describe());
+    }
+  }
+
+  /** Every running node that holds the group's log announces it in membership. */
+  void checkEveryMemberAnnouncesFormed() {
+    run(Duration.ofSeconds(1));
+    for (SimFormingNode n : nodes) {
+      if (n.up && FormationState.of(n.membership.local()) != FormationState.FORMED) {
+        throw new AssertionError(n + " does not announce " + FormationState.FORMED + describe());
+      }
     }
   }
 
