@@ -24,10 +24,14 @@ import java.util.Objects;
  *   <li>A member that sees another live member announcing {@link FormationState#FORMED} {@link Join joins}:
  *       it starts with no configuration and waits to be added.
  *   <li>Static voters: once exactly one live member is seen at each listed address, a member whose own
- *       address is listed {@link Bootstrap bootstraps} with those members as voters; a member not listed
- *       joins.
+ *       address is listed proposes those members as the voters; a member not listed joins.
  *   <li>Bootstrap-expect N: once at least N live members running Raft are seen (none formed), the N with
- *       the smallest ids are the voters; a member among them bootstraps, the others join.
+ *       the smallest ids are the voters; a member among them proposes them, the others join.
+ *   <li>A member that proposes {@link Bootstrap bootstraps} only once every proposed voter, itself
+ *       included, announces the same proposal; until then it {@link Propose announces its own} and waits.
+ *       Without this round, a member that saw a voter just before it was restarted without its data would
+ *       bootstrap with the old id while the others bootstrap with the new one; with it, every bootstrapper
+ *       has seen all voters agree, and a voter never changes its proposal once it has bootstrapped.
  * </ol>
  */
 public final class BootstrapDecision {
@@ -35,10 +39,20 @@ public final class BootstrapDecision {
   private BootstrapDecision() {}
 
   /** What a starting member does. */
-  public sealed interface Outcome permits Wait, Bootstrap, Join, Resume {}
+  public sealed interface Outcome permits Wait, Propose, Bootstrap, Join, Resume {}
 
   /** @param reason what the member still waits for */
   public record Wait(String reason) implements Outcome {}
+
+  /**
+   * The member knows the voters it would bootstrap with, but not all of them announce the same proposal
+   * yet: it announces its own ({@link FormationState#PROPOSAL_KEY}) and waits.
+   *
+   * @param configuration the proposed first voters
+   * @param digest their {@link FormationState#digest digest}, to announce
+   * @param reason who does not agree yet
+   */
+  public record Propose(Configuration configuration, String digest, String reason) implements Outcome {}
 
   /** @param configuration the first voters, to write as the group's first log entry */
   public record Bootstrap(Configuration configuration) implements Outcome {}
@@ -71,9 +85,22 @@ public final class BootstrapDecision {
         return new Join(m.id().shortForm() + " at " + m.address() + " belongs to a formed cluster");
       }
     }
-    return config.isStatic()
+    Outcome derived = config.isStatic()
         ? decideStatic(config.voterAddresses(), self, selfAddress, others)
         : decideExpect(config.expect(), self, selfAddress, others);
+    return derived instanceof Bootstrap b ? agreed(b.configuration(), live) : derived;
+  }
+
+  /** Bootstraps only once every proposed voter (this member too) announces the same proposal. */
+  private static Outcome agreed(Configuration voters, Collection<Member> live) {
+    String digest = FormationState.digest(voters);
+    for (MemberId v : voters.voters().keySet()) {
+      Member m = live.stream().filter(x -> x.id().equals(v) && x.state().isLive()).findFirst().orElse(null);
+      if (m == null || !digest.equals(FormationState.proposalOf(m))) {
+        return new Propose(voters, digest, v.shortForm() + " does not propose the same voters (yet)");
+      }
+    }
+    return new Bootstrap(voters);
   }
 
   private static Outcome decideStatic(List<Address> addresses, MemberId self, Address selfAddress,

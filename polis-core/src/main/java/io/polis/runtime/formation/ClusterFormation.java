@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Forms a member's Raft group at start: announces in membership whether the member belongs to a formed
  * cluster ({@link FormationState}), looks at the live members every
- * {@link FormationConfig#pollInterval()} until {@link BootstrapDecision} says what to do, and when it says
- * bootstrap, writes the first voters into the log ({@link InitialLog}). The future it returns tells the
+ * {@link FormationConfig#pollInterval()} until {@link BootstrapDecision} says what to do (announcing the
+ * voters it proposes meanwhile), and when it says bootstrap, writes the first voters into the log
+ * ({@link InitialLog}). The future it returns tells the
  * owner to create the {@link RaftDriver}, always with {@link Configuration#EMPTY}: the configuration comes
  * from the log, bootstrapped here or received from the leader once autopilot adds the member.
  *
@@ -40,6 +41,7 @@ public final class ClusterFormation implements AutoCloseable {
   private final Scheduler scheduler;
   private final CompletableFuture<BootstrapDecision.Outcome> outcome = new CompletableFuture<>();
   private @Nullable FormationState announced;
+  private @Nullable String proposal;
   private int polls;
   private volatile boolean stopped;
 
@@ -89,6 +91,16 @@ public final class ClusterFormation implements AutoCloseable {
       scheduler.schedule(config.pollInterval(), this::poll);
       return;
     }
+    if (decided instanceof BootstrapDecision.Propose propose) {
+      if (!propose.digest().equals(proposal)) {
+        log.info("{} proposes the first voters {} ({})", me, propose.configuration(), propose.digest());
+      } else if (polls++ % WAIT_LOG_EVERY == 0) {
+        log.info("{} waits to form its Raft group: {}", me, propose.reason());
+      }
+      announce(FormationState.WAITING, propose.digest());
+      scheduler.schedule(config.pollInterval(), this::poll);
+      return;
+    }
     if (decided instanceof BootstrapDecision.Bootstrap bootstrap) {
       try {
         InitialLog.bootstrap(storage, bootstrap.configuration());
@@ -131,9 +143,14 @@ public final class ClusterFormation implements AutoCloseable {
   }
 
   private void announce(FormationState state) {
-    if (announced != state) {
+    announce(state, null);
+  }
+
+  private void announce(FormationState state, @Nullable String newProposal) {
+    if (announced != state || !Objects.equals(proposal, newProposal)) {
       announced = state;
-      membership.updateMetadata(state.into(membership.local().metadata()));
+      proposal = newProposal;
+      membership.updateMetadata(state.into(membership.local().metadata(), newProposal));
     }
   }
 

@@ -24,6 +24,17 @@ class BootstrapDecisionTest {
         MemberState.ALIVE);
   }
 
+  /** The same member announcing that it proposes {@code voters}. */
+  private static Member proposing(Member m, Configuration voters) {
+    return new Member(m.id(), m.address(), FormationState.WAITING.into(m.metadata(), FormationState.digest(voters)),
+        m.incarnation() + 1, m.state());
+  }
+
+  /** Every member as it announces the voters it derived from what it sees. */
+  private static List<Member> allProposing(List<Member> members, Configuration voters) {
+    return members.stream().map(m -> proposing(m, voters)).toList();
+  }
+
   private static Address address(int i) {
     return new Address("10.0.0." + i, 7800);
   }
@@ -48,13 +59,21 @@ class BootstrapDecisionTest {
     Member b = member(2, FormationState.WAITING);
     Member c = member(3, FormationState.WAITING);
     assertThat(decide(config, a, false, List.of(a, b))).isInstanceOf(BootstrapDecision.Wait.class);
-    BootstrapDecision.Outcome fromA = decide(config, a, false, List.of(a, b, c));
-    BootstrapDecision.Outcome fromC = decide(config, c, false, List.of(c, b, a));
-    assertThat(fromA).isInstanceOf(BootstrapDecision.Bootstrap.class).isEqualTo(fromC);
-    Configuration voters = ((BootstrapDecision.Bootstrap) fromA).configuration();
+    // All seen: each proposes the same voters, and bootstraps only once all announce that proposal.
+    BootstrapDecision.Outcome proposedByA = decide(config, a, false, List.of(a, b, c));
+    BootstrapDecision.Outcome proposedByC = decide(config, c, false, List.of(c, b, a));
+    assertThat(proposedByA).isInstanceOf(BootstrapDecision.Propose.class);
+    Configuration voters = ((BootstrapDecision.Propose) proposedByA).configuration();
+    assertThat(((BootstrapDecision.Propose) proposedByC).configuration()).isEqualTo(voters);
     assertThat(voters.voters()).containsOnlyKeys(a.id(), b.id(), c.id());
+    assertThat(decide(config, a, false, List.of(proposing(a, voters), proposing(b, voters), c)))
+        .as("c has not proposed yet").isInstanceOf(BootstrapDecision.Propose.class);
+    List<Member> agreed = allProposing(List.of(a, b, c), voters);
+    BootstrapDecision.Outcome fromA = decide(config, agreed.get(0), false, agreed);
+    BootstrapDecision.Outcome fromC = decide(config, agreed.get(2), false, agreed);
+    assertThat(fromA).isInstanceOf(BootstrapDecision.Bootstrap.class).isEqualTo(fromC);
     // Identical bytes on every member, so the bootstrap entries match.
-    assertThat(voters.encode()).isEqualTo(((BootstrapDecision.Bootstrap) fromC).configuration().encode());
+    assertThat(((BootstrapDecision.Bootstrap) fromA).configuration().encode()).isEqualTo(voters.encode());
   }
 
   @Test
@@ -64,6 +83,25 @@ class BootstrapDecisionTest {
     Member b = member(2, FormationState.WAITING);
     Member b2 = member(2, FormationState.WAITING);
     assertThat(decide(config, a, false, List.of(a, b, b2))).isInstanceOf(BootstrapDecision.Wait.class);
+  }
+
+  @Test
+  void aMemberThatSawAVoterJustBeforeItWasWipedDoesNotBootstrapWithItsOldId() {
+    // c was seen proposing, then restarted without its data as c2 at the same address: b already sees c2.
+    FormationConfig config = FormationConfig.staticVoters(List.of(address(1), address(2), address(3)));
+    Member a = member(1, FormationState.WAITING);
+    Member b = member(2, FormationState.WAITING);
+    Member c = member(3, FormationState.WAITING);
+    Member c2 = member(3, FormationState.WAITING);
+    Configuration old = ((BootstrapDecision.Propose) decide(config, a, false, List.of(a, b, c))).configuration();
+    Configuration renewed = ((BootstrapDecision.Propose) decide(config, b, false, List.of(a, b, c2)))
+        .configuration();
+    assertThat(renewed).isNotEqualTo(old);
+    // a still sees c (gossip of its death has not arrived) proposing the old voters; b proposes the new.
+    assertThat(decide(config, a, false, List.of(proposing(a, old), proposing(b, renewed), proposing(c, old))))
+        .isInstanceOf(BootstrapDecision.Propose.class);
+    assertThat(decide(config, b, false, List.of(proposing(a, old), proposing(b, renewed), proposing(c2, renewed))))
+        .isInstanceOf(BootstrapDecision.Propose.class);
   }
 
   @Test
@@ -99,14 +137,17 @@ class BootstrapDecisionTest {
       List<Member> view = new ArrayList<>(all);
       Collections.shuffle(view, new java.util.Random(self.id().hashCode()));
       BootstrapDecision.Outcome o = decide(expect3, self, false, view);
-      assertThat(o).isInstanceOf(BootstrapDecision.Bootstrap.class);
-      Configuration c = ((BootstrapDecision.Bootstrap) o).configuration();
+      assertThat(o).isInstanceOf(BootstrapDecision.Propose.class);
+      Configuration c = ((BootstrapDecision.Propose) o).configuration();
       assertThat(c.voters()).containsOnlyKeys(sorted.get(0).id(), sorted.get(1).id(), sorted.get(2).id());
       if (expected != null) {
         assertThat(c).isEqualTo(expected);
       }
       expected = c;
     }
+    List<Member> agreed = allProposing(all, expected);
+    Member first = agreed.stream().filter(m -> m.id().equals(sorted.get(0).id())).findFirst().orElseThrow();
+    assertThat(decide(expect3, first, false, agreed)).isEqualTo(new BootstrapDecision.Bootstrap(expected));
     assertThat(decide(expect3, sorted.get(3), false, all)).isInstanceOf(BootstrapDecision.Join.class);
   }
 
