@@ -88,6 +88,8 @@ public final class ClusterFormation implements AutoCloseable {
       if (polls++ % WAIT_LOG_EVERY == 0) {
         log.info("{} waits to form its Raft group: {}", me, wait.reason());
       }
+      // A proposal made from a view that no longer holds is withdrawn, so no one bootstraps on it.
+      announce(FormationState.WAITING, null);
       scheduler.schedule(config.pollInterval(), this::poll);
       return;
     }
@@ -115,6 +117,7 @@ public final class ClusterFormation implements AutoCloseable {
       announce(FormationState.FORMED);
     } else if (decided instanceof BootstrapDecision.Join join) {
       log.info("{} joins a Raft group and waits to be added: {}", me, join.reason());
+      announce(FormationState.WAITING, null);
     } else {
       log.info("{} resumes its Raft group from its log at term {}", me, storage.hardState().term());
     }
