@@ -414,6 +414,23 @@ public final class RaftCore {
   }
 
   /**
+   * Returns, on the leader, the highest index known to be in each member's log (its match index; the
+   * leader's own last index for itself). Autopilot uses it to tell when a learner has caught up.
+   *
+   * @return match index by member, voters and learners; empty when this member does not lead
+   */
+  public java.util.Map<MemberId, Long> matchIndexes() {
+    java.util.Map<MemberId, Long> match = new java.util.LinkedHashMap<>();
+    if (behavior instanceof LeaderRole) {
+      for (MemberId m : tracker.configuration().members()) {
+        Progress p = tracker.progress(m);
+        match.put(m, m.equals(id) ? raftLog.lastIndex() : p == null ? 0L : p.match);
+      }
+    }
+    return match;
+  }
+
+  /**
    * Whether this member, as leader, heard from a majority within the last election timeout.
    *
    * @return false for a leader cut off from its majority, and for any non-leader

@@ -225,6 +225,16 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
     });
   }
 
+  /**
+   * Returns the leader's view of how far each member's log is replicated (see
+   * {@link RaftCore#matchIndexes()}).
+   *
+   * @return match index by member; empty when this member does not lead
+   */
+  public CompletableFuture<Map<MemberId, Long>> matchIndexes() {
+    return onDriverThread(core::matchIndexes);
+  }
+
   /** Runs a core call on the driver thread; a refusal fails the future with its typed exception. */
   private <T> CompletableFuture<T> onDriverThread(Supplier<T> call) {
     CompletableFuture<T> future = new CompletableFuture<>();

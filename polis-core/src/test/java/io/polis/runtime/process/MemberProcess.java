@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -43,8 +45,10 @@ final class MemberProcess implements AutoCloseable {
    * @param leader the leader it knows, or null
    * @param commit its commit index
    * @param applied its applied index
+   * @param voters the voters of the configuration it uses
    */
-  record Status(RaftRole role, long term, @Nullable MemberId leader, long commit, long applied) {}
+  record Status(RaftRole role, long term, @Nullable MemberId leader, long commit, long applied,
+      Set<MemberId> voters) {}
 
   /**
    * An acknowledged put.
@@ -260,8 +264,15 @@ final class MemberProcess implements AutoCloseable {
       String[] s = line.split(" ");
       CompletableFuture<Status> answer = statuses.poll();
       if (answer != null) {
+        Set<MemberId> voters = new HashSet<>();
+        if (s.length > 6 && !s[6].equals("-")) {
+          for (String id : s[6].split(",")) {
+            voters.add(MemberId.parse(id));
+          }
+        }
         answer.complete(new Status(RaftRole.valueOf(s[1]), Long.parseLong(s[2]),
-            s[3].equals("-") ? null : MemberId.parse(s[3]), Long.parseLong(s[4]), Long.parseLong(s[5])));
+            s[3].equals("-") ? null : MemberId.parse(s[3]), Long.parseLong(s[4]), Long.parseLong(s[5]),
+            Set.copyOf(voters)));
       }
     } else if (w.length >= 3 && w[1].equals("put") && (w[0].equals("ok") || w[0].equals("err"))) {
       CompletableFuture<PutAck> answer = puts.remove(w[2]);

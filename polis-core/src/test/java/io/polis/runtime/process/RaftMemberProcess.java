@@ -6,6 +6,9 @@ import io.polis.kv.ReplicatedKeyValueStore;
 import io.polis.node.Address;
 import io.polis.node.MemberId;
 import io.polis.node.MemberIdFile;
+import io.polis.membership.MembershipConfig;
+import io.polis.membership.SeedProvider;
+import io.polis.membership.SwimMembership;
 import io.polis.raft.Configuration;
 import io.polis.raft.FileRaftStorage;
 import io.polis.raft.FileSnapshotStore;
@@ -15,6 +18,12 @@ import io.polis.runtime.MessageRouter;
 import io.polis.runtime.ProtocolThread;
 import io.polis.runtime.RaftDriver;
 import io.polis.runtime.RaftDriverConfig;
+import io.polis.runtime.SnapshotPolicy;
+import io.polis.runtime.formation.Autopilot;
+import io.polis.runtime.formation.AutopilotConfig;
+import io.polis.runtime.formation.BootstrapDecision;
+import io.polis.runtime.formation.ClusterFormation;
+import io.polis.runtime.formation.FormationConfig;
 import io.polis.time.Clock;
 import io.polis.transport.TransportConfig;
 import io.polis.transport.netty.NettyTransport;
@@ -27,8 +36,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,6 +46,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +55,12 @@ import org.slf4j.LoggerFactory;
  * every save ({@link FileStorageConfig.SyncPolicy#ALWAYS}), so that tests can kill it with SIGKILL and
  * restart it on its data directory. {@link RaftProcessCluster} starts and drives it.
  *
- * <p>Arguments: the data directory, the TCP port to bind on 127.0.0.1, and the initial voters as
- * comma-separated {@code memberId@host:port}. The member id is the one kept in the data directory
+ * <p>Arguments: the data directory, the TCP port to bind on 127.0.0.1, and the first voters' addresses as
+ * comma-separated {@code host:port}. The member id is the one kept in the data directory
  * ({@link MemberIdFile}), created if there is none: a member started on an empty directory is a new member,
- * whatever address it binds.
+ * whatever address it binds. The member runs SWIM membership (seeded with the first voters' addresses),
+ * forms its group through {@link ClusterFormation} in static-voters mode, and runs {@link Autopilot}: a
+ * member restarted without its data joins under its new id, and the leader replaces its old identity.
  *
  * <p>The line protocol, one command per stdin line and one answer per stdout line. Requests are
  * asynchronous, so answers may come in another order than the commands (a caller keeps one request per
@@ -57,7 +69,7 @@ import org.slf4j.LoggerFactory;
  *   (at start)       ready &lt;memberId&gt;
  *   put &lt;key&gt; &lt;value&gt;  ok put &lt;key&gt; &lt;value&gt; &lt;index&gt;  |  err put &lt;key&gt; &lt;reason&gt;
  *   get &lt;key&gt;        ok get &lt;key&gt; &lt;value|-&gt; &lt;version&gt;  |  err get &lt;key&gt; &lt;reason&gt;   (linearizable)
- *   status           status &lt;role&gt; &lt;term&gt; &lt;leader id|-&gt; &lt;commit&gt; &lt;applied&gt;
+ *   status           status &lt;role&gt; &lt;term&gt; &lt;leader id|-&gt; &lt;commit&gt; &lt;applied&gt; &lt;voter ids,...|-&gt;
  * </pre>
  * A reason starts with the exception's simple name ({@code NotLeaderException: ...}). Keys and values
  * are single words. At the end of stdin the member stops cleanly and exits with status 0. Logs go to
@@ -69,6 +81,13 @@ public final class RaftMemberProcess {
   static final String CLUSTER_NAME = "raft-processes";
 
   private static final Logger log = LoggerFactory.getLogger(RaftMemberProcess.class);
+
+  /**
+   * Snapshots every 200 entries, so that the kill tests restart members from snapshots and send them to
+   * members that were down while the others compacted.
+   */
+  static final RaftDriverConfig CONFIG = RaftDriverConfig.defaults()
+      .withSnapshots(SnapshotPolicy.defaults().withEvery(200, 50).withChunkBytes(64 * 1024));
 
   private final PrintStream out;
   private final RaftDriver driver;
@@ -92,64 +111,83 @@ public final class RaftMemberProcess {
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
     System.setOut(System.err);
     if (args.length != 3) {
-      System.err.println("usage: RaftMemberProcess <data dir> <port> <id@host:port,...>");
+      System.err.println("usage: RaftMemberProcess <data dir> <port> <host:port,...>");
       System.exit(2);
     }
     Path dataDir = Path.of(args[0]);
     int port = Integer.parseInt(args[1]);
-    Configuration initial = new Configuration(parseVoters(args[2]), Map.of());
+    List<Address> firstVoters = parseAddresses(args[2]);
 
     MemberId id = MemberIdFile.loadOrCreate(dataDir);
     FileRaftStorage storage = FileRaftStorage.open(dataDir.resolve("raft"),
         FileStorageConfig.builder().syncPolicy(FileStorageConfig.SyncPolicy.ALWAYS).build(), Clock.system());
     NettyTransport transport = new NettyTransport(TransportConfig.builder(id).clusterName(CLUSTER_NAME)
-        .bindHost("127.0.0.1").port(port).ioThreads(1)
+        .bindHost("127.0.0.1").port(port).advertisedAddress(new Address("127.0.0.1", port)).ioThreads(1)
         // A killed peer comes back within seconds; the default 10 s ceiling would leave it unreached long
         // after it listens again.
         .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
         .shutdownTimeout(Duration.ofSeconds(1)).build());
     ProtocolThread thread = new ProtocolThread("polis-raft-" + id.shortForm());
+    ProtocolThread membershipThread = new ProtocolThread("polis-membership-" + id.shortForm());
+    ProtocolThread formationThread = new ProtocolThread("polis-formation-" + id.shortForm());
     ExecutorService completions = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "polis-raft-completions");
       t.setDaemon(true);
       return t;
     });
+    MessageRouter router = new MessageRouter();
+    transport.start(router).join();
+    SwimMembership membership = new SwimMembership(MembershipConfig.builder().seeds(SeedProvider.of(firstVoters))
+        .build(), transport, Clock.system(), membershipThread, new SplittableRandom(), completions);
+    router.routeMembership(membership::onMessage);
+    membership.start().join();
+
+    // The first voters are whoever answers at the listed addresses; a member restarted without its data
+    // (a new id) sees the formed cluster and waits to be added by the leader's autopilot.
+    ClusterFormation formation = new ClusterFormation(FormationConfig.staticVoters(firstVoters), membership,
+        storage, formationThread);
+    BootstrapDecision.Outcome outcome = formation.start().get(60, TimeUnit.SECONDS);
     KvStateMachine stateMachine = new KvStateMachine();
     ExecutorService snapshotIo = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "polis-raft-snapshots");
       t.setDaemon(true);
       return t;
     });
-    RaftDriver driver = new RaftDriver(RaftDriverConfig.defaults(), id, storage, initial, stateMachine,
+    RaftDriver driver = new RaftDriver(CONFIG, id, storage, Configuration.EMPTY, stateMachine,
         FileSnapshotStore.open(dataDir.resolve("snapshots")), snapshotIo, transport, thread, Clock.system(),
         completions, new SplittableRandom());
-    MessageRouter router = new MessageRouter();
     router.routeRaft(driver::onMessage);
-    transport.start(router).join();
     driver.start();
-    log.info("{} runs as a process on port {}, data in {}", id.shortForm(), port, dataDir);
+    formation.watch(driver);
+    Autopilot autopilot = new Autopilot(AutopilotConfig.defaults(), driver, membership, formationThread,
+        Clock.system());
+    autopilot.start();
+    log.info("{} runs as a process on port {}, data in {} ({})", id.shortForm(), port, dataDir,
+        outcome.getClass().getSimpleName());
 
     RaftMemberProcess member = new RaftMemberProcess(out, driver, new ReplicatedKeyValueStore(driver, stateMachine));
     member.println("ready " + id);
     member.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
 
     log.info("{} reached the end of stdin; stopping", id.shortForm());
+    autopilot.close();
+    formation.close();
+    membership.stop();
     stop(driver, thread, transport, storage, completions);
+    membershipThread.close();
+    formationThread.close();
     out.flush();
     // Netty's or the JDK's non-daemon threads must not keep a finished member alive.
     System.exit(0);
   }
 
-  static Map<MemberId, Address> parseVoters(String text) {
-    Map<MemberId, Address> voters = new LinkedHashMap<>();
+  /** Parses {@code host:port,...}; an {@code id@} prefix, as older scripts wrote, is ignored. */
+  static List<Address> parseAddresses(String text) {
+    List<Address> addresses = new ArrayList<>();
     for (String voter : text.split(",")) {
-      int at = voter.indexOf('@');
-      if (at <= 0) {
-        throw new IllegalArgumentException("voter '" + voter + "' is not of the form memberId@host:port");
-      }
-      voters.put(MemberId.parse(voter.substring(0, at)), Address.parse(voter.substring(at + 1)));
+      addresses.add(Address.parse(voter.substring(voter.indexOf('@') + 1)));
     }
-    return voters;
+    return addresses;
   }
 
   private void serve(BufferedReader in) throws IOException {
@@ -186,7 +224,8 @@ public final class RaftMemberProcess {
       case "status" -> {
         RaftStatus s = driver.status();
         println("status " + s.role() + " " + s.term() + " " + (s.leader() == null ? "-" : s.leader()) + " "
-            + s.commitIndex() + " " + s.appliedIndex());
+            + s.commitIndex() + " " + s.appliedIndex() + " " + (s.configuration().voters().isEmpty() ? "-"
+            : s.configuration().voters().keySet().stream().map(MemberId::toString).collect(Collectors.joining(","))));
       }
       default -> throw new IllegalArgumentException("unknown command");
     }

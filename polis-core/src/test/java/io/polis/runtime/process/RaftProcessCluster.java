@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A Raft group whose members are {@link RaftMemberProcess} JVMs on 127.0.0.1, each with a data directory
- * under one root. Ids are created in the data directories and ports chosen before any member starts, so
- * the initial voter list is fixed and a restarted member comes back at its old address on its old disk.
+ * under one root. Ports are chosen before any member starts and passed to every member as the first voters'
+ * addresses (static-voters formation), so a restarted member comes back at its old address, on its old disk
+ * or, after {@link #wipe}, as a new member.
  *
  * <p>Used from one test thread; {@link #running()} may also be read by a load thread.
  */
@@ -93,7 +94,7 @@ final class RaftProcessCluster implements AutoCloseable {
     for (int i = 0; i < size; i++) {
       members.add(new Member(i, root.resolve("member-" + i), ports.get(i), root.resolve("member-" + i + ".log")));
     }
-    voters = members.stream().map(m -> m.id + "@127.0.0.1:" + m.port).collect(Collectors.joining(","));
+    voters = members.stream().map(m -> "127.0.0.1:" + m.port).collect(Collectors.joining(","));
   }
 
   /**
