@@ -98,7 +98,7 @@ class RaftProcessKillTest {
     cluster.awaitAgreedLeader();
     WriteLoad load = WriteLoad.start("b", cluster::running, 32);
     try {
-      load.awaitAcknowledged(300);
+      load.awaitAcknowledged(500);
       assertThat(cluster.killAll()).as("exit statuses").containsOnly(KILLED_BY_SIGKILL);
       int acknowledgedBeforeTheCrash = load.acknowledgedCount();
 
@@ -113,6 +113,17 @@ class RaftProcessKillTest {
     cluster.awaitConverged();
     for (Member m : cluster.members()) {
       assertEveryAcknowledgedWriteIsReadable(m, load.acknowledged());
+      // Members snapshot every 200 entries: they came back from a snapshot plus the log after it.
+      assertHasSnapshot(cluster, m);
+    }
+  }
+
+  private void assertHasSnapshot(RaftProcessCluster cluster, Member m) {
+    Path snapshots = dir.resolve("member-" + cluster.members().indexOf(m)).resolve("snapshots");
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(snapshots)) {
+      assertThat(files.map(Path::toString)).as("snapshots of %s", m).anyMatch(f -> f.endsWith(".snap"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -141,6 +152,8 @@ class RaftProcessKillTest {
 
     cluster.awaitCaughtUp(follower, leader);
     assertEveryAcknowledgedWriteIsReadable(follower, load.acknowledged());
+    // The leader had compacted its log past the first entries, so the new member was sent a snapshot.
+    assertHasSnapshot(cluster, follower);
     // The new id votes in the old one's place: the group survives another failure again.
     await("the new id replaces the old one among the voters").atMost(RaftProcessCluster.SETTLE_TIMEOUT)
         .pollInterval(Duration.ofMillis(100)).until(() -> {
