@@ -104,8 +104,11 @@ public final class SnapshotInstallBenchmark {
       lagging.kill();
 
       load(leader, keys, valueBytes);
-      FileSnapshotStore leaderSnapshots = openSnapshots(dir.resolve("m" + leaderIndex).resolve("snapshots"));
-      StoredSnapshot snapshot = awaitSnapshot(leaderSnapshots);
+      Path leaderDir = dir.resolve("m" + leaderIndex).resolve("snapshots");
+      awaitSnapshotFile(leaderDir);
+      // Opened only once the file is there: a store opened beside the member's deletes its temporary files.
+      FileSnapshotStore leaderSnapshots = openSnapshots(leaderDir);
+      StoredSnapshot snapshot = leaderSnapshots.latest().orElseThrow();
 
       long started = System.nanoTime();
       cluster.restart(lagging);
@@ -158,15 +161,16 @@ public final class SnapshotInstallBenchmark {
     inFlight.acquire(256);
   }
 
-  private static StoredSnapshot awaitSnapshot(FileSnapshotStore store) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+  private static void awaitSnapshotFile(Path dir) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (true) {
-      var latest = store.latest();
-      if (latest.isPresent()) {
-        return latest.get();
+      try (Stream<Path> files = Files.list(dir)) {
+        if (files.anyMatch(p -> p.toString().endsWith(".snap"))) {
+          return;
+        }
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the leader took no snapshot within 60 s");
+        throw new IllegalStateException("the leader took no snapshot within 120 s");
       }
       Thread.sleep(20);
     }

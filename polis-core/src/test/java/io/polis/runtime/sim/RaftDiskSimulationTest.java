@@ -78,6 +78,7 @@ class RaftDiskSimulationTest {
     long flipsRefused;
     long tornWrites;
     long droppedBytes;
+    long snapshotting;
   }
 
   /**
@@ -117,9 +118,9 @@ class RaftDiskSimulationTest {
     });
     double seconds = (System.nanoTime() - started) / 1e9;
     System.out.printf("Raft disk simulation: %d seeds in %.1f s (%.1f seeds/s), %d client operations, %d torn"
-        + " writes, %d unforced bytes dropped, %d tail flips cut off, %d flips refused%n", tally.seeds, seconds,
-        tally.seeds / seconds, tally.completed, tally.tornWrites, tally.droppedBytes, tally.tailFlipsRecovered,
-        tally.flipsRefused);
+        + " writes, %d unforced bytes dropped, %d tail flips cut off, %d flips refused, %d seeds snapshotting%n",
+        tally.seeds, seconds, tally.seeds / seconds, tally.completed, tally.tornWrites, tally.droppedBytes,
+        tally.tailFlipsRecovered, tally.flipsRefused, tally.snapshotting);
     if (tally.seeds >= 100) {
       assertThat(tally.completed).as("client operations completed").isGreaterThanOrEqualTo(10 * tally.seeds);
       assertThat(tally.tornWrites).as("torn writes recovered").isPositive();
@@ -175,6 +176,13 @@ class RaftDiskSimulationTest {
     SimulatedDisk disk = new SimulatedDisk(sim.fork(), new SimulatedDisk.Options(always, always));
     Path directory = root.resolve("seed-" + sim.seed());
     RaftDriverConfig config = RaftDriverConfig.defaults().withRequestTimeout(REQUEST_TIMEOUT);
+    if (always && random.nextBoolean()) {
+      // Compaction and snapshot installs on the file store, under torn writes, lost unforced bytes and
+      // flipped bits.
+      config = config.withSnapshots(config.snapshots().withEvery(5 + random.nextInt(40), random.nextInt(8))
+          .withChunkBytes(32 + random.nextInt(500)));
+      tally.snapshotting++;
+    }
     RaftSimCluster cluster = new RaftSimCluster(sim, size, 1, config, m -> new KvStateMachine(),
         new SimRaftMember.OnDisk(disk, directory, storage));
     try {
