@@ -16,16 +16,12 @@ import io.polis.raft.RaftStatus;
 import io.polis.raft.RaftStorage;
 import io.polis.raft.ReadState;
 import io.polis.raft.Ready;
-import io.polis.raft.SnapshotMeta;
 import io.polis.raft.SnapshotStore;
 import io.polis.raft.StateMachine;
-import io.polis.raft.StoredSnapshot;
 import io.polis.time.Clock;
 import io.polis.time.Scheduler;
 import io.polis.transport.PeerInfo;
 import io.polis.transport.Transport;
-import io.polis.wire.InstallSnapshot;
-import io.polis.wire.InstallSnapshotResponse;
 import io.polis.wire.RaftMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,12 +66,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
   private final MemberId session;
   private final PendingRequests pending;
   private final CommandApplier applier;
-  private final SnapshotStore snapshots;
-  private final Snapshotter snapshotter;
-  private final SnapshotSender snapshotSender;
-  private final SnapshotInstaller snapshotInstaller;
-  /** The newest snapshot durable in {@link #snapshots}: what a follower that needs one is sent. */
-  private @Nullable StoredSnapshot latestStored;
+  private final SnapshotCoordinator snapshots;
   private final ConcurrentLinkedQueue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Map<MemberId, Address> seenAddresses = new HashMap<>();
@@ -125,20 +116,13 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
     this.completions = Objects.requireNonNull(completions, "completions");
     this.session = MemberId.random(random);
     this.firstTickDelay = java.time.Duration.ofNanos(1 + random.nextLong(config.tickInterval().toNanos()));
-    this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
     this.pending = new PendingRequests(completions);
     this.applier = new CommandApplier(id, session, stateMachine, pending);
-    this.snapshotter = new Snapshotter(id, config.snapshots(), snapshots, snapshotIo, stateMachine, applier, storage,
-        this::submit, this::onSnapshotStored);
-    this.latestStored = snapshotter.restoreAtStart();
-    this.core = new RaftCore(id, config.group(), config.raft(), storage, initial,
-        latestStored == null ? null : latestStored.meta(), random);
-    snapshotter.attach(core);
-    long electionNanos = config.tickInterval().toNanos() * config.raft().electionTicks();
-    this.snapshotSender = new SnapshotSender(new SenderHost(), snapshotIo, config.snapshots().chunkBytes(),
-        config.requestTimeout().toNanos(), electionNanos);
-    this.snapshotInstaller = new SnapshotInstaller(id, config.group(), snapshots, core, this::send,
-        this::onSnapshotStored);
+    this.snapshots = new SnapshotCoordinator(id, config, snapshots, snapshotIo, stateMachine, applier, storage, clock,
+        this::submit);
+    this.core = new RaftCore(id, config.group(), config.raft(), storage, initial, this.snapshots.restoreAtStart(),
+        random);
+    this.snapshots.attach(core, this::send);
     this.status = snapshotStatus();
   }
 
@@ -161,11 +145,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
   public void onMessage(PeerInfo from, RaftMessage message) {
     submit(() -> {
       seenAddresses.put(from.memberId(), from.advertisedAddress());
-      if (message instanceof InstallSnapshot chunk) {
-        snapshotInstaller.onChunk(from.memberId(), chunk);
-      } else if (message instanceof InstallSnapshotResponse answer) {
-        snapshotSender.onResponse(from.memberId(), answer);
-      } else {
+      if (!snapshots.onMessage(from.memberId(), message)) {
         core.step(from.memberId(), message);
       }
     });
@@ -340,7 +320,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
     }
     scheduleTick();
     core.tick();
-    snapshotSender.tick(core.role() == RaftRole.LEADER, core.term());
+    snapshots.tick();
     pending.expire(clock.nanos());
     process();
     try {
@@ -410,7 +390,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
       while (core.hasReady()) {
         Ready ready = core.ready();
         if (ready.snapshot() != null) {
-          installSnapshot(ready.snapshot());
+          snapshots.install(ready.snapshot());
         }
         // A leader's entries go out first, so its own disk write overlaps its followers'.
         for (Outbound out : ready.leaderReplication()) {
@@ -420,9 +400,9 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
         for (Outbound out : ready.afterSave()) {
           send(out);
         }
-        snapshotSender.start(ready.snapshotTargets(), ready.term());
+        snapshots.send(ready);
         applier.apply(ready.committedEntries());
-        snapshotter.applied(ready.committedEntries());
+        snapshots.applied(ready.committedEntries());
         for (ReadState rs : ready.readStates()) {
           pending.readIndexConfirmed(rs.context(), rs.index(), applier.appliedIndex());
         }
@@ -435,29 +415,6 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
       return;
     }
     noticeStatus();
-  }
-
-  /** Ready's first step: the log starts after the leader's snapshot, and the state machine holds its state. */
-  private void installSnapshot(SnapshotMeta meta) {
-    StoredSnapshot stored = latestStored;
-    if (stored == null || !stored.meta().equals(meta)) {
-      throw new IllegalStateException("the core installs snapshot " + meta.index() + " but the store's newest is "
-          + (stored == null ? "none" : stored.meta().index()));
-    }
-    storage.installSnapshot(meta.index(), meta.term());
-    try {
-      snapshotter.restore(stored);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot restore the state machine from snapshot " + meta.index(), e);
-    }
-    log.info("{} installed snapshot {} (term {}) at term {}", id.shortForm(), meta.index(), meta.term(), core.term());
-  }
-
-  private void onSnapshotStored(StoredSnapshot stored) {
-    if (latestStored == null || stored.meta().index() >= latestStored.meta().index()) {
-      latestStored = stored;
-    }
-    core.snapshotSaved(stored.meta());
   }
 
   private void send(MemberId to, RaftMessage message) {
@@ -507,49 +464,6 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
     Address address = core.configuration().address(leader);
     return new NotLeaderException("leadership of group " + config.group() + " changed; the leader is now "
         + leader.shortForm() + (address == null ? "" : " at " + address), leader, address);
-  }
-
-  /** The sender's view of this driver. */
-  private final class SenderHost implements SnapshotSender.Host {
-    @Override
-    public MemberId id() {
-      return id;
-    }
-
-    @Override
-    public String group() {
-      return config.group();
-    }
-
-    @Override
-    public SnapshotStore store() {
-      return snapshots;
-    }
-
-    @Override
-    public @Nullable StoredSnapshot latestStored() {
-      return latestStored;
-    }
-
-    @Override
-    public long nanos() {
-      return clock.nanos();
-    }
-
-    @Override
-    public void send(MemberId to, RaftMessage message) {
-      RaftDriver.this.send(to, message);
-    }
-
-    @Override
-    public void onDriverThread(Runnable task) {
-      submit(task);
-    }
-
-    @Override
-    public void ended(MemberId to, boolean finished) {
-      core.snapshotTransferEnded(to, finished);
-    }
   }
 
   private NotLeaderException stoppedError() {
