@@ -50,9 +50,14 @@ final class FormingCluster {
     }
     MembershipConfig membership = MembershipConfig.builder().seeds(SeedProvider.of(addresses))
         .reapTimeout(Duration.ofMinutes(5)).build();
+    RaftDriverConfig raft = RaftDriverConfig.defaults().withRequestTimeout(Duration.ofSeconds(2));
+    if (sim.random().nextBoolean()) {
+      // Snapshots every few entries: a member added by autopilot then often needs one to catch up.
+      raft = raft.withSnapshots(raft.snapshots().withEvery(3 + sim.random().nextInt(20), sim.random().nextInt(4))
+          .withChunkBytes(64));
+    }
     for (int i = 0; i < size; i++) {
-      nodes.add(new SimFormingNode(sim, i, membership, formation, autopilot, RaftDriverConfig.defaults()
-          .withRequestTimeout(Duration.ofSeconds(2)), this::checkedMachine));
+      nodes.add(new SimFormingNode(sim, i, membership, formation, autopilot, raft, this::checkedMachine));
     }
   }
 
@@ -65,12 +70,28 @@ final class FormingCluster {
   }
 
   private StateMachine checkedMachine(SimFormingNode node) {
-    return (index, command) -> {
-      Integer before = appliedByIndex.putIfAbsent(index, Arrays.hashCode(command));
-      if (before != null && before != Arrays.hashCode(command)) {
-        throw new AssertionError("state machine safety: " + node + " applied another command at index " + index);
+    return new StateMachine() {
+      @Override
+      public byte[] apply(long index, byte[] command) {
+        Integer before = appliedByIndex.putIfAbsent(index, Arrays.hashCode(command));
+        if (before != null && before != Arrays.hashCode(command)) {
+          throw new AssertionError("state machine safety: " + node + " applied another command at index " + index);
+        }
+        return new byte[0];
       }
-      return new byte[0];
+
+      /** The checked state lives in the cluster, so a member's own state is empty. */
+      @Override
+      public io.polis.raft.StateSnapshot snapshot() {
+        return out -> { };
+      }
+
+      @Override
+      public void restore(java.io.InputStream in) throws java.io.IOException {
+        if (in.read() != -1) {
+          throw new java.io.IOException("expected an empty state");
+        }
+      }
     };
   }
 
