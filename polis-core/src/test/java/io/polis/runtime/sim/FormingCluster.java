@@ -97,17 +97,7 @@ final class FormingCluster {
 
   /** Runs for a while, checking after every simulated task. */
   void run(Duration duration) {
-    boolean[] done = {false};
-    sim.scheduler().schedule(duration, () -> done[0] = true);
-    while (!done[0]) {
-      if (!sim.scheduler().runNext()) {
-        throw new AssertionError("the simulation ran out of work");
-      }
-      if (!sim.scheduler().failures().isEmpty()) {
-        throw new AssertionError("a simulated task threw", sim.scheduler().failures().get(0));
-      }
-      check();
-    }
+    CheckedRun.run(sim, duration, this::check);
   }
 
   private void check() {

@@ -112,19 +112,11 @@ final class RaftSimCluster {
 
   /** Runs the simulator for a while, checking the invariants after every task. */
   void run(Duration duration) {
-    boolean[] done = {false};
-    sim.scheduler().schedule(duration, () -> done[0] = true);
-    while (!done[0]) {
-      if (!sim.scheduler().runNext()) {
-        throw new AssertionError("the simulation ran out of work");
-      }
-      if (!sim.scheduler().failures().isEmpty()) {
-        throw new AssertionError("a simulated task threw", sim.scheduler().failures().get(0));
-      }
+    CheckedRun.run(sim, duration, () -> {
       if (checking) {
         invariants.check(members);
       }
-    }
+    });
   }
 
   /** The leader every live voter agrees on, or null. */
