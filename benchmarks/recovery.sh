@@ -8,21 +8,5 @@
 # Usage: benchmarks/recovery.sh [entries (default 1000000)] [data bytes per entry (default 150)] [repetitions (default 5)]
 # Environment: JAVA_OPTS (e.g. -Dpolis.dataRoot=/path for the data), OUT (default benchmarks/target/recovery)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-jar=benchmarks/target/benchmarks.jar
-out=${OUT:-benchmarks/target/recovery}
-read -r -a java_opts <<< "${JAVA_OPTS:-}"
-if [[ ! -f $jar ]]; then
-  echo "$jar is missing; build it: ./mvnw -B -pl benchmarks -am package -DskipTests" >&2
-  exit 2
-fi
-mkdir -p "$out"
-{
-  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "cpus: $(nproc)"
-  java -version 2>&1 | head -1 | sed 's/^/jdk: /'
-  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-} | tee "$out/env.txt"
-java "${java_opts[@]}" -cp "$jar" io.polis.benchmarks.storage.RecoveryBenchmark "${1:-1000000}" "${2:-150}" "${3:-5}" \
-  | tee "$out/recovery.txt"
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/env.txt"
+exec "$(dirname "$0")/run-main.sh" "${OUT:-benchmarks/target/recovery}" recovery.txt io.polis.benchmarks.storage.RecoveryBenchmark \
+  "${1:-1000000}" "${2:-150}" "${3:-5}"

@@ -170,9 +170,4 @@ final class SnapshotSender {
     }
   }
 
-  /** For tests: transfers under way. */
-  int inFlight() {
-    return transfers.size();
-  }
-
 }
