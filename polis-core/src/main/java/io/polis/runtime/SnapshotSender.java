@@ -169,5 +169,4 @@ final class SnapshotSender {
       this.heardAt = now;
     }
   }
-
 }
