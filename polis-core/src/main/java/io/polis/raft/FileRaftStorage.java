@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,8 +134,16 @@ public final class FileRaftStorage implements RaftStorage {
           directory);
     }
     CompactionFile.Mark compaction = compactionFile.read().orElse(null);
-    HardState hardState = hardStateFile.read().orElse(null);
-    SegmentedLog segments = LogRecovery.recover(directory, compaction, config, syncer);
+    AtomicReference<@Nullable HardState> read = new AtomicReference<>(hardStateFile.read().orElse(null));
+    SegmentedLog segments = LogRecovery.recover(directory, compaction, config, syncer, lostIndex -> {
+      HardState before = read.get();
+      if (before != null) { // without a hard state the open fails below: there is nothing to record in
+        HardState after = before.withLostEntry(new HardState.LostEntry(lostIndex, before.term()));
+        hardStateFile.write(after, syncer);
+        read.set(after);
+      }
+    });
+    HardState hardState = read.get();
     try {
       if (hardState == null) {
         if (segments.hasSegments() || compaction != null) {

@@ -7,12 +7,17 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Keeps the {@link HardState} in the {@value #FILE_NAME} file, replaced atomically on each write. */
+/**
+ * Keeps the {@link HardState} in the {@value #FILE_NAME} file, replaced atomically on each write. The
+ * payload is term, commit, vote (flag and id), then the lost entry (index and term bound, zeros for none);
+ * a file written before lost entries were recorded ends after the vote and reads as having none.
+ */
 final class HardStateFile {
 
   static final String FILE_NAME = "hard-state";
   private static final int MAGIC = 0x50485354; // "PHST"
-  private static final int PAYLOAD_BYTES = 8 + 8 + 1 + 16;
+  private static final int PAYLOAD_BYTES = 8 + 8 + 1 + 16 + 8 + 8;
+  private static final int PAYLOAD_BYTES_WITHOUT_LOST_ENTRY = 8 + 8 + 1 + 16;
 
   private final MetadataFile file;
 
@@ -31,6 +36,8 @@ final class HardStateFile {
     payload.put((byte) (vote == null ? 0 : 1));
     payload.putLong(vote == null ? 0 : vote.value().getMostSignificantBits());
     payload.putLong(vote == null ? 0 : vote.value().getLeastSignificantBits());
+    HardState.LostEntry lost = state.lostEntry();
+    payload.putLong(lost == null ? 0 : lost.index()).putLong(lost == null ? 0 : lost.maxTerm());
     file.write(payload.array(), syncer);
   }
 
@@ -41,7 +48,7 @@ final class HardStateFile {
       return Optional.empty();
     }
     ByteBuffer payload = ByteBuffer.wrap(bytes.get());
-    if (payload.remaining() != PAYLOAD_BYTES) {
+    if (payload.remaining() != PAYLOAD_BYTES && payload.remaining() != PAYLOAD_BYTES_WITHOUT_LOST_ENTRY) {
       throw new CorruptLogException(path(), 0, "hard state of " + payload.remaining() + " bytes, expected "
           + PAYLOAD_BYTES);
     }
@@ -49,11 +56,15 @@ final class HardStateFile {
     long commit = payload.getLong();
     byte hasVote = payload.get();
     UUID vote = new UUID(payload.getLong(), payload.getLong());
-    if (term < 0 || commit < 0 || (hasVote != 0 && hasVote != 1)) {
+    long lostIndex = payload.hasRemaining() ? payload.getLong() : 0;
+    long lostTerm = payload.hasRemaining() ? payload.getLong() : 0;
+    if (term < 0 || commit < 0 || (hasVote != 0 && hasVote != 1) || lostIndex < 0 || lostTerm < 0
+        || (lostIndex == 0 && lostTerm != 0)) {
       throw new CorruptLogException(path(), 0, "impossible hard state (term " + term + ", commit " + commit
-          + ", vote flag " + hasVote + ")");
+          + ", vote flag " + hasVote + ", lost entry " + lostIndex + " of term " + lostTerm + ")");
     }
-    return Optional.of(new HardState(term, hasVote == 1 ? new MemberId(vote) : null, commit));
+    return Optional.of(new HardState(term, hasVote == 1 ? new MemberId(vote) : null, commit,
+        lostIndex == 0 ? null : new HardState.LostEntry(lostIndex, lostTerm)));
   }
 
   boolean deleteLeftover() throws IOException {

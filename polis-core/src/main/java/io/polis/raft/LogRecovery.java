@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * never acknowledged under {@link FileStorageConfig.SyncPolicy#ALWAYS}. Any other damage fails the open:
  * dropping it could drop committed entries, and a member that forgets them may help elect a leader
  * without them.
+ *
+ * <p>A damaged last record that was written whole (a flipped bit, not a write cut short) is cut off too,
+ * but it may have been forced and acknowledged: the store is told through {@link LossRecorder} before the
+ * cut, so that the member remembers the loss durably and stays out of elections that could lose the entry.
  */
 final class LogRecovery {
 
@@ -29,14 +33,25 @@ final class LogRecovery {
 
   private LogRecovery() {}
 
+  /** Records, durably and before the cut, that an entry which may have been acknowledged is cut off. */
+  @FunctionalInterface
+  interface LossRecorder {
+    /**
+     * @param index the index of the entry cut off
+     * @throws IOException if it cannot be recorded; the open then fails and nothing is cut
+     */
+    void possiblyAcknowledgedEntryLost(long index) throws IOException;
+  }
+
   /**
    * Recovers the log of a locked directory.
    *
    * @param compaction where the log was compacted, or null
+   * @param losses told of a cut that may lose an acknowledged entry, before it is made
    * @throws CorruptLogException if the log cannot be trusted
    */
   static SegmentedLog recover(Path directory, CompactionFile.@Nullable Mark compaction, FileStorageConfig config,
-      Syncer syncer) throws IOException {
+      Syncer syncer, LossRecorder losses) throws IOException {
     long compactedIndex = compaction == null ? 0 : compaction.index();
     List<Map.Entry<Long, Path>> files = new ArrayList<>(listSegments(directory).entrySet());
     List<LogSegment> segments = new ArrayList<>();
@@ -51,7 +66,7 @@ final class LogRecovery {
           continue;
         }
         checkFollows(segments, firstIndex, path, compactedIndex);
-        LogSegment segment = recoverSegment(path, firstIndex, i == files.size() - 1, syncer);
+        LogSegment segment = recoverSegment(path, firstIndex, i == files.size() - 1, syncer, losses);
         if (segment != null) {
           segments.add(segment);
         }
@@ -102,8 +117,8 @@ final class LogRecovery {
     }
   }
 
-  private static @Nullable LogSegment recoverSegment(Path path, long firstIndex, boolean last, Syncer syncer)
-      throws IOException {
+  private static @Nullable LogSegment recoverSegment(Path path, long firstIndex, boolean last, Syncer syncer,
+      LossRecorder losses) throws IOException {
     SegmentScanner.Result result = SegmentScanner.scan(path, firstIndex);
     LogSegment segment = result.segment();
     if (result.damageOffset() < 0) {
@@ -119,14 +134,22 @@ final class LogRecovery {
       throw new CorruptLogException(path, result.damageOffset(), "damaged record of entry "
           + (segment == null ? firstIndex : segment.lastIndex() + 1) + " (" + result.problem() + "), " + where);
     }
+    long cutIndex = segment == null ? firstIndex : segment.lastIndex() + 1;
+    if (result.writtenWhole()) {
+      log.warn("{}: the record of entry {} at offset {} was written whole but is damaged ({}); it may have been"
+          + " acknowledged, so this member will not help elect a leader that may lack it until a leader has"
+          + " committed entry {} here again", path, cutIndex, result.damageOffset(), result.problem(), cutIndex);
+      losses.possiblyAcknowledgedEntryLost(cutIndex);
+    }
     if (segment == null) {
       log.warn("{}: deleting the last segment, cut short at offset {} when it was created ({})", path,
           result.damageOffset(), result.problem());
       Files.delete(path);
       return null;
     }
-    log.warn("{}: truncating a torn write at offset {} ({}); the log now ends at entry {}", path,
-        result.damageOffset(), result.problem(), segment.lastIndex());
+    log.warn("{}: truncating {} at offset {} ({}); the log now ends at entry {}", path,
+        result.writtenWhole() ? "a damaged last record" : "a torn write", result.damageOffset(), result.problem(),
+        segment.lastIndex());
     // The scanned segment already ends before the damage; this cuts the file to match.
     segment.truncateFrom(segment.lastIndex() + 1);
     segment.force(syncer);

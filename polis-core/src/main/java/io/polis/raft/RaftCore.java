@@ -56,6 +56,8 @@ public final class RaftCore {
   final List<Outbound> outbox = new ArrayList<>();
   final List<ReadState> readStates = new ArrayList<>();
   private HardState savedHardState;
+  /** An entry this member may have acknowledged and lost when its log was opened; see {@link HardState.LostEntry}. */
+  HardState.@Nullable LostEntry lostEntry;
 
   /**
    * Creates a core over a storage that may already hold state (a restart).
@@ -102,7 +104,37 @@ public final class RaftCore {
     this.term = hs.term();
     this.vote = hs.votedFor();
     this.savedHardState = hs;
+    this.lostEntry = hs.lostEntry();
     becomeFollower(term, null);
+    if (lostEntry != null) {
+      noticeLostEntry();
+    }
+  }
+
+  /** Says at start what a recorded lost entry means for this member, or forgets it where nobody has it. */
+  private void noticeLostEntry() {
+    HardState.LostEntry lost = java.util.Objects.requireNonNull(lostEntry);
+    if (configs.current().voters().keySet().equals(java.util.Set.of(id))) {
+      // No other member can hold the entry, so waiting would stop the group for good without bringing it back.
+      log.error("{} may have lost acknowledged entry {} when its log was opened, and as the only voter of group {}"
+          + " it has nowhere to recover it from; it goes on without it (term {})", id.shortForm(), lost.index(),
+          group, term);
+      lostEntry = null;
+      return;
+    }
+    log.warn("{} may have lost acknowledged entry {} (term at most {}) when its log was opened: it will vote only"
+        + " for logs that cannot lack it and will not campaign until a leader has committed entry {} here (term {})",
+        id.shortForm(), lost.index(), lost.maxTerm(), lost.index(), term);
+    maybeRecovered();
+  }
+
+  /** Forgets the lost entry once a leader has committed its index here: the log now holds what was lost. */
+  void maybeRecovered() {
+    if (lostEntry != null && raftLog.committed() >= lostEntry.index()) {
+      log.info("{} has entry {} committed again (commit {}, term {}): it votes and may campaign again",
+          id.shortForm(), lostEntry.index(), raftLog.committed(), term);
+      lostEntry = null;
+    }
   }
 
   // ---------------------------------------------------------------- inputs
@@ -143,6 +175,7 @@ public final class RaftCore {
       log.error("{} dropped {} from {} at term {}: {}", id.shortForm(), message.type(), from.shortForm(), term,
           e.getMessage());
     }
+    maybeRecovered();
   }
 
   /**
@@ -226,9 +259,9 @@ public final class RaftCore {
     }
   }
 
-  /** A voter the application lets lead. */
+  /** A voter the application lets lead, holding every entry it may have acknowledged. */
   boolean promotable() {
-    return eligible && tracker.isPromotable();
+    return eligible && lostEntry == null && tracker.isPromotable();
   }
 
   /** Campaigns now, as if the election timeout had passed (tests and operators). */
@@ -278,10 +311,12 @@ public final class RaftCore {
     if (raftLog.matchTerm(snapshot.index(), snapshot.term())) {
       // The log already holds it: only the commit index moves (etcd-raft does the same).
       raftLog.commitTo(snapshot.index());
+      maybeRecovered();
       send(from, new io.polis.wire.AppendResponse(group, term, true, snapshot.index(), 0, 0));
       return false;
     }
     raftLog.restore(snapshot);
+    maybeRecovered();
     configs.reset(snapshot.configuration());
     tracker.reconfigure(snapshot.configuration(), raftLog.lastIndex());
     snapshotSaved(snapshot);
@@ -398,6 +433,16 @@ public final class RaftCore {
     return configs.at(index);
   }
 
+  /**
+   * Returns the entry this member may have acknowledged and lost when its log was opened, while a leader
+   * has not yet committed its index here; meanwhile the member does not campaign.
+   *
+   * @return the lost entry, or null
+   */
+  public HardState.@Nullable LostEntry lostEntry() {
+    return lostEntry;
+  }
+
   /** @return the commit index */
   public long commitIndex() {
     return raftLog.committed();
@@ -440,7 +485,7 @@ public final class RaftCore {
   }
 
   HardState hardState() {
-    return new HardState(term, vote, raftLog.committed());
+    return new HardState(term, vote, raftLog.committed(), lostEntry);
   }
 
   // ---------------------------------------------------------------- transitions

@@ -30,9 +30,11 @@ final class SegmentScanner {
    * @param problem what is wrong there
    * @param torn whether the damage could be an interrupted write
    * @param intactRecordFollows whether an intact record of a later entry lies after the damage
+   * @param writtenWhole whether the damaged record was written to its end: then it is not an interrupted
+   *     write but damage done after it, and it may have been forced and acknowledged
    */
   record Result(@Nullable LogSegment segment, long damageOffset, String problem, boolean torn,
-      boolean intactRecordFollows) {}
+      boolean intactRecordFollows, boolean writtenWhole) {}
 
   private final Path path;
   private final FileChannel channel;
@@ -66,7 +68,7 @@ final class SegmentScanner {
     if (fileSize < LogSegment.HEADER_BYTES) {
       channel.close();
       return new Result(null, 0, "incomplete segment header (" + fileSize + " of " + LogSegment.HEADER_BYTES
-          + " bytes)", true, false);
+          + " bytes)", true, false, false);
     }
     ByteBuffer header = view(0, LogSegment.HEADER_BYTES);
     if (!header.equals(LogSegment.header(firstIndex))) {
@@ -98,7 +100,8 @@ final class SegmentScanner {
           boolean follows = intactRecordAfter(offset, expected);
           LogSegment good = new LogSegment(path, firstIndex, channel, offsets, terms, configurationIndexes, count,
               offset, fileSize);
-          return new Result(good, offset, decoded.problem(), decoded.torn(), follows);
+          return new Result(good, offset, decoded.problem(), decoded.torn(), follows,
+              decoded.torn() && writtenWhole(offset, expected));
         }
         term = decoded.entry().term();
         recordBytes = LogRecordCodec.recordBytes(decoded.entry());
@@ -118,7 +121,7 @@ final class SegmentScanner {
       expected++;
     }
     return new Result(new LogSegment(path, firstIndex, channel, offsets, terms, configurationIndexes, count, offset,
-        fileSize), -1, "", false, false);
+        fileSize), -1, "", false, false, false);
   }
 
   /**
@@ -170,6 +173,34 @@ final class SegmentScanner {
     int bodyLength = view(offset, LogRecordCodec.HEADER_BYTES).getInt();
     long wanted = LogRecordCodec.HEADER_BYTES + (long) Math.max(bodyLength, 0);
     return LogRecordCodec.decode(view(offset, (int) Math.min(wanted, available)), expectedIndex);
+  }
+
+  /**
+   * Tells whether the damaged record at {@code offset} was written to its end. A crash interrupts a write
+   * at some point and leaves a prefix of the record, so the file ends inside it. The record was whole if
+   * its length fits in the file (then its checksum failed on bytes that were all written), or if one
+   * flipped bit in its length explains the damage: with that bit restored the record checks out.
+   */
+  private boolean writtenWhole(long offset, long expectedIndex) throws IOException {
+    long available = fileSize - offset - LogRecordCodec.HEADER_BYTES;
+    if (available < LogRecordCodec.BODY_FIXED_BYTES) {
+      return false;
+    }
+    int bodyLength = view(offset, LogRecordCodec.HEADER_BYTES).getInt(0);
+    if (bodyLength >= LogRecordCodec.BODY_FIXED_BYTES && bodyLength <= available) {
+      return true;
+    }
+    for (int bit = 0; bit < Integer.SIZE; bit++) {
+      int candidate = bodyLength ^ (1 << bit);
+      if (candidate >= LogRecordCodec.BODY_FIXED_BYTES && candidate <= available) {
+        ByteBuffer record = ByteBuffer.allocate(LogRecordCodec.HEADER_BYTES + candidate);
+        record.put(view(offset, record.capacity())).putInt(0, candidate);
+        if (LogRecordCodec.isIntact(record.clear(), 0, expectedIndex, crc)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

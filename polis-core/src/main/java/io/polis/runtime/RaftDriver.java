@@ -452,7 +452,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
 
   private RaftStatus snapshotStatus() {
     return new RaftStatus(id, core.role(), core.term(), core.leader(), core.commitIndex(), applier.appliedIndex(),
-        core.lastIndex(), core.configuration());
+        core.lastIndex(), core.configuration(), core.lostEntry());
   }
 
   private NotLeaderException notLeader() {

@@ -93,7 +93,7 @@ public final class SynchronousRaftGroup implements RaftGroup {
   @Override
   public synchronized RaftStatus status() {
     return new RaftStatus(ID, RaftRole.LEADER, 1, ID, index, index, index,
-        new Configuration(Map.of(ID, ADDRESS), Map.of()));
+        new Configuration(Map.of(ID, ADDRESS), Map.of()), null);
   }
 
   @Override

@@ -156,6 +156,21 @@ public final class SimulatedDisk {
     }
   }
 
+  /**
+   * Reads the lost entry a store recorded in a directory's hard-state file: what a restart would find,
+   * whatever the member's core has decided since.
+   *
+   * @param directory the data directory
+   * @return the lost entry on disk, or null
+   */
+  public static HardState.@Nullable LostEntry lostEntryOnDisk(Path directory) {
+    try {
+      return new HardStateFile(directory).read().map(HardState::lostEntry).orElse(null);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the hard state in " + directory, e);
+    }
+  }
+
   /** Forces recorded so far. @return the count */
   public long forces() {
     return forces;

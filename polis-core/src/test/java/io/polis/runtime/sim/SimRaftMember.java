@@ -119,6 +119,17 @@ final class SimRaftMember {
     }
   }
 
+  /**
+   * Whether the member may have lost an acknowledged entry and no leader has committed it there since:
+   * as its next restart would find it on disk, or as its running core still has it.
+   */
+  boolean waitsForALostEntry() {
+    if (onDisk == null) {
+      return false;
+    }
+    return SimulatedDisk.lostEntryOnDisk(onDisk.directory()) != null || (up && driver.status().lostEntry() != null);
+  }
+
   /** Whether {@link #storage} can be read: a crashed store on disk is abandoned. */
   boolean storageReadable() {
     return up || onDisk == null;
