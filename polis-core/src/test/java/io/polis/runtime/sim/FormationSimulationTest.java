@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class FormationSimulationTest {
 
-  static final int CI_SEEDS = 300;
+  static final int CI_SEEDS = 700;
   /** Shorter than the 30 s default so a run stays short; the rule is the same. */
   private static final Duration GRACE = Duration.ofSeconds(5);
   private static final Duration SETTLE = Duration.ofSeconds(40);

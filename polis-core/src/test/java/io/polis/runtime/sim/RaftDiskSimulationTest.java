@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RaftDiskSimulationTest {
 
-  static final int CI_SEEDS = 300;
+  static final int CI_SEEDS = 1000;
   private static final Duration FAULT_PHASE = Duration.ofSeconds(4);
   private static final Duration ELECTION_BOUND = Duration.ofSeconds(5);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
