@@ -3,10 +3,7 @@ package io.polis.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.polis.KeyValueStore;
-import io.polis.ReadConsistency;
 import io.polis.kv.KvStateMachine;
-import io.polis.kv.ReplicatedKeyValueStore;
 import io.polis.raft.FileRaftStorage;
 import io.polis.raft.FileStorageConfig;
 import io.polis.raft.SimulatedDisk;
@@ -15,10 +12,8 @@ import io.polis.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,29 +50,8 @@ class LostEntryOverTcpTest {
     return dir.resolve("m" + i).resolve("raft");
   }
 
-  private static KeyValueStore kv(RaftTcpCluster.Member m) {
-    return new ReplicatedKeyValueStore(m.driver(), (KvStateMachine) m.stateMachine());
-  }
-
   private static byte[] value(int i) {
     return ("value-" + i).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static void writeKeys(RaftTcpCluster.Member via, int from, int to) throws Exception {
-    KeyValueStore store = kv(via);
-    List<CompletableFuture<?>> writes = new ArrayList<>();
-    for (int i = from; i < to; i++) {
-      writes.add(store.put("k" + i, value(i)));
-    }
-    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-  }
-
-  private static void assertHoldsKeys(RaftTcpCluster.Member m, int count) {
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(((KvStateMachine) m.stateMachine()).size()).isEqualTo(count));
-    for (int i = 0; i < count; i++) {
-      assertThat(kv(m).get("k" + i, ReadConsistency.LOCAL).join().value()).isEqualTo(value(i));
-    }
   }
 
   private RaftTcpCluster.Member awaitLeader() {
@@ -94,9 +68,9 @@ class LostEntryOverTcpTest {
   void aFollowerWhoseLastRecordWasDamagedWaitsForALeaderThenLeadsAgain() throws Exception {
     cluster = start();
     RaftTcpCluster.Member leader = awaitLeader();
-    writeKeys(leader, 0, 20);
+    KvOverTcp.writeKeys(leader, 0, 20, LostEntryOverTcpTest::value);
     RaftTcpCluster.Member follower = cluster.members().stream().filter(m -> m != leader).findFirst().orElseThrow();
-    assertHoldsKeys(follower, 20);
+    KvOverTcp.assertHoldsKeys(follower, 20, LostEntryOverTcpTest::value);
 
     follower.kill();
     flipLastRecord(follower);
@@ -104,12 +78,12 @@ class LostEntryOverTcpTest {
 
     logs.awaitWarning("may have lost acknowledged entry");
     await().atMost(Duration.ofSeconds(20)).until(() -> follower.driver().status().lostEntry() == null);
-    assertHoldsKeys(follower, 20);
+    KvOverTcp.assertHoldsKeys(follower, 20, LostEntryOverTcpTest::value);
     awaitLeader().driver().transferLeadership(follower.id()).get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> cluster.agreedLeader() == follower);
-    writeKeys(follower, 20, 30);
+    KvOverTcp.writeKeys(follower, 20, 30, LostEntryOverTcpTest::value);
     for (RaftTcpCluster.Member m : cluster.members()) {
-      assertHoldsKeys(m, 30);
+      KvOverTcp.assertHoldsKeys(m, 30, LostEntryOverTcpTest::value);
     }
   }
 
@@ -119,14 +93,14 @@ class LostEntryOverTcpTest {
   void aMemberThatLostItsLastRecordDoesNotHelpElectALeaderWithoutIt() throws Exception {
     cluster = start();
     RaftTcpCluster.Member a = awaitLeader();
-    writeKeys(a, 0, 20);
+    KvOverTcp.writeKeys(a, 0, 20, LostEntryOverTcpTest::value);
     List<RaftTcpCluster.Member> others = cluster.members().stream().filter(m -> m != a).toList();
     RaftTcpCluster.Member b = others.get(0);
     RaftTcpCluster.Member c = others.get(1);
-    assertHoldsKeys(b, 20);
+    KvOverTcp.assertHoldsKeys(b, 20, LostEntryOverTcpTest::value);
     b.kill();
-    writeKeys(a, 20, 21);
-    assertHoldsKeys(c, 21);
+    KvOverTcp.writeKeys(a, 20, 21, LostEntryOverTcpTest::value);
+    KvOverTcp.assertHoldsKeys(c, 21, LostEntryOverTcpTest::value);
     a.kill();
     c.kill();
     flipLastRecord(c);
@@ -143,9 +117,9 @@ class LostEntryOverTcpTest {
     cluster.restart(a);
     RaftTcpCluster.Member leader = awaitLeader();
     for (RaftTcpCluster.Member m : cluster.members()) {
-      assertHoldsKeys(m, 21);
+      KvOverTcp.assertHoldsKeys(m, 21, LostEntryOverTcpTest::value);
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> c.driver().status().lostEntry() == null);
-    writeKeys(leader, 21, 25);
+    KvOverTcp.writeKeys(leader, 21, 25, LostEntryOverTcpTest::value);
   }
 }

@@ -3,11 +3,7 @@ package io.polis.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.polis.KeyValueStore;
-import io.polis.ReadConsistency;
-import io.polis.Versioned;
 import io.polis.kv.KvStateMachine;
-import io.polis.kv.ReplicatedKeyValueStore;
 import io.polis.raft.FileRaftStorage;
 import io.polis.raft.FileSnapshotStore;
 import io.polis.raft.FileStorageConfig;
@@ -18,10 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,31 +55,8 @@ class SnapshotOverTcpTest {
         });
   }
 
-  private static KeyValueStore kv(RaftTcpCluster.Member m) {
-    return new ReplicatedKeyValueStore(m.driver(), (KvStateMachine) m.stateMachine());
-  }
-
   private static byte[] value(int i) {
     return ("value-" + i + "-" + "x".repeat(200)).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static void writeKeys(RaftTcpCluster.Member via, int from, int to) throws Exception {
-    KeyValueStore store = kv(via);
-    List<CompletableFuture<?>> writes = new ArrayList<>();
-    for (int i = from; i < to; i++) {
-      writes.add(store.put("k" + i, value(i)));
-    }
-    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-  }
-
-  private static void assertHoldsKeys(RaftTcpCluster.Member m, int count) {
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(((KvStateMachine) m.stateMachine()).size()).isEqualTo(count));
-    KeyValueStore store = kv(m);
-    for (int i = 0; i < count; i++) {
-      Versioned v = store.get("k" + i, ReadConsistency.LOCAL).join();
-      assertThat(v.value()).as("k%d on %s", i, m.id().shortForm()).isEqualTo(value(i));
-    }
   }
 
   private RaftTcpCluster.Member awaitLeader() {
@@ -102,22 +71,22 @@ class SnapshotOverTcpTest {
     RaftTcpCluster.Member lagging = cluster.members().stream().filter(m -> m != leader).findFirst().orElseThrow();
     lagging.kill();
 
-    writeKeys(leader, 0, KEYS);
+    KvOverTcp.writeKeys(leader, 0, KEYS, SnapshotOverTcpTest::value);
     await().atMost(Duration.ofSeconds(10)).until(() -> leader.storage().firstIndex() > 1);
     cluster.restart(lagging);
 
-    assertHoldsKeys(lagging, KEYS);
+    KvOverTcp.assertHoldsKeys(lagging, KEYS, SnapshotOverTcpTest::value);
     assertThat(lagging.storage().firstIndex()).as("its log starts after the snapshot it was sent").isGreaterThan(1);
-    writeKeys(awaitLeader(), KEYS, KEYS + 10);
-    assertHoldsKeys(lagging, KEYS + 10);
+    KvOverTcp.writeKeys(awaitLeader(), KEYS, KEYS + 10, SnapshotOverTcpTest::value);
+    KvOverTcp.assertHoldsKeys(lagging, KEYS + 10, SnapshotOverTcpTest::value);
   }
 
   @Test
   void membersRestartedOnTheirDirectoriesRestoreTheirSnapshotsAndReplayTheRest() throws Exception {
     cluster = start();
-    writeKeys(awaitLeader(), 0, KEYS);
+    KvOverTcp.writeKeys(awaitLeader(), 0, KEYS, SnapshotOverTcpTest::value);
     for (RaftTcpCluster.Member m : cluster.members()) {
-      assertHoldsKeys(m, KEYS);
+      KvOverTcp.assertHoldsKeys(m, KEYS, SnapshotOverTcpTest::value);
       await().atMost(Duration.ofSeconds(10)).until(() -> snapshotFiles(m).count() > 0);
     }
 
@@ -131,9 +100,9 @@ class SnapshotOverTcpTest {
 
     for (RaftTcpCluster.Member m : cluster.members()) {
       assertThat(m.storage().firstIndex()).as("compacted log of %s", m.id().shortForm()).isGreaterThan(1);
-      assertHoldsKeys(m, KEYS);
+      KvOverTcp.assertHoldsKeys(m, KEYS, SnapshotOverTcpTest::value);
     }
-    writeKeys(awaitLeader(), KEYS, KEYS + 10);
+    KvOverTcp.writeKeys(awaitLeader(), KEYS, KEYS + 10, SnapshotOverTcpTest::value);
   }
 
   private Stream<Path> snapshotFiles(RaftTcpCluster.Member m) throws IOException {
