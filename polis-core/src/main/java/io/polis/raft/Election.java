@@ -66,13 +66,7 @@ final class Election {
     boolean canVote = from.equals(c.vote)
         || (c.vote == null && c.lead == null)
         || (m.preVote() && m.term() > c.term);
-    boolean keepsLostEntry = c.lostEntry == null || c.lostEntry.coveredBy(m.lastIndex(), m.lastTerm());
-    if (!keepsLostEntry) {
-      log.info("{} rejected {} from {} at term {}: its log ({}@{}) may lack entry {} that this member lost",
-          c.id.shortForm(), m.preVote() ? "pre-vote" : "vote", from.shortForm(), m.term(), m.lastIndex(),
-          m.lastTerm(), c.lostEntry.index());
-    }
-    if (canVote && keepsLostEntry && c.raftLog.isUpToDate(m.lastIndex(), m.lastTerm())) {
+    if (canVote && LostEntryRecovery.mayVoteFor(c, from, m) && c.raftLog.isUpToDate(m.lastIndex(), m.lastTerm())) {
       c.send(from, c.voteResponse(m.term(), true, m.preVote()));
       if (!m.preVote()) {
         c.electionElapsed = 0;

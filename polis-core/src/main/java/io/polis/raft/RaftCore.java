@@ -107,35 +107,10 @@ public final class RaftCore {
     this.lostEntry = hs.lostEntry();
     becomeFollower(term, null);
     if (lostEntry != null) {
-      noticeLostEntry();
+      LostEntryRecovery.start(this);
     }
   }
 
-  /** Says at start what a recorded lost entry means for this member, or forgets it where nobody has it. */
-  private void noticeLostEntry() {
-    HardState.LostEntry lost = java.util.Objects.requireNonNull(lostEntry);
-    if (configs.current().voters().keySet().equals(java.util.Set.of(id))) {
-      // No other member can hold the entry, so waiting would stop the group for good without bringing it back.
-      log.error("{} may have lost acknowledged entry {} when its log was opened, and as the only voter of group {}"
-          + " it has nowhere to recover it from; it goes on without it (term {})", id.shortForm(), lost.index(),
-          group, term);
-      lostEntry = null;
-      return;
-    }
-    log.warn("{} may have lost acknowledged entry {} (term at most {}) when its log was opened: it will vote only"
-        + " for logs that cannot lack it and will not campaign until a leader has committed entry {} here (term {})",
-        id.shortForm(), lost.index(), lost.maxTerm(), lost.index(), term);
-    maybeRecovered();
-  }
-
-  /** Forgets the lost entry once a leader has committed its index here: the log now holds what was lost. */
-  void maybeRecovered() {
-    if (lostEntry != null && raftLog.committed() >= lostEntry.index()) {
-      log.info("{} has entry {} committed again (commit {}, term {}): it votes and may campaign again",
-          id.shortForm(), lostEntry.index(), raftLog.committed(), term);
-      lostEntry = null;
-    }
-  }
 
   // ---------------------------------------------------------------- inputs
 
@@ -175,7 +150,7 @@ public final class RaftCore {
       log.error("{} dropped {} from {} at term {}: {}", id.shortForm(), message.type(), from.shortForm(), term,
           e.getMessage());
     }
-    maybeRecovered();
+    LostEntryRecovery.maybeRecovered(this);
   }
 
   /**
@@ -311,12 +286,12 @@ public final class RaftCore {
     if (raftLog.matchTerm(snapshot.index(), snapshot.term())) {
       // The log already holds it: only the commit index moves (etcd-raft does the same).
       raftLog.commitTo(snapshot.index());
-      maybeRecovered();
+      LostEntryRecovery.maybeRecovered(this);
       send(from, new io.polis.wire.AppendResponse(group, term, true, snapshot.index(), 0, 0));
       return false;
     }
     raftLog.restore(snapshot);
-    maybeRecovered();
+    LostEntryRecovery.maybeRecovered(this);
     configs.reset(snapshot.configuration());
     tracker.reconfigure(snapshot.configuration(), raftLog.lastIndex());
     snapshotSaved(snapshot);
