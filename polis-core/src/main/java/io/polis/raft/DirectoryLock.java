@@ -11,7 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keeps a data directory to one {@link FileRaftStorage}: two stores appending to one log would corrupt it.
+ * Keeps a directory to one store: two {@link FileRaftStorage}s appending to one log would corrupt it, and
+ * a second {@link FileSnapshotStore} would delete the first one's files of a save or transfer in progress.
  *
  * <p>An operating-system lock on the {@code lock} file keeps other processes out. It cannot keep this
  * JVM out, and worse, on POSIX systems closing any channel on the file releases every lock this JVM holds
@@ -24,6 +25,11 @@ final class DirectoryLock implements AutoCloseable {
 
   private static final Set<Path> LOCKED_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
 
+  /** Who holds a directory and what a second holder would break, for the message that refuses it. */
+  record Holder(String directoryKind, String consequence) {
+    static final Holder RAFT_LOG = new Holder("data directory", "two stores on one directory would corrupt the log");
+  }
+
   private final Path directory;
   private final FileChannel channel;
   private final FileLock lock;
@@ -35,39 +41,51 @@ final class DirectoryLock implements AutoCloseable {
   }
 
   /**
-   * Locks an existing directory.
+   * Locks an existing data directory of a {@link FileRaftStorage}.
    *
    * @param directory the data directory
    * @return the held lock
    * @throws UncheckedIOException naming the directory if another store holds it, or on an I/O failure
    */
   static DirectoryLock acquire(Path directory) {
+    return acquire(directory, Holder.RAFT_LOG);
+  }
+
+  /**
+   * Locks an existing directory.
+   *
+   * @param directory the directory
+   * @param holder what kind of directory it is and why a second store must stay out, for the refusal
+   * @return the held lock
+   * @throws UncheckedIOException naming the directory if another store holds it, or on an I/O failure
+   */
+  static DirectoryLock acquire(Path directory, Holder holder) {
     Path key;
     try {
       key = directory.toRealPath();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot resolve the data directory " + directory, e);
+      throw new UncheckedIOException("cannot resolve the " + holder.directoryKind() + " " + directory, e);
     }
     if (!LOCKED_IN_THIS_JVM.add(key)) {
-      throw inUse(directory, "by another storage in this process");
+      throw inUse(directory, holder, "by another store in this process");
     }
     FileChannel channel = null;
     try {
       channel = FileChannel.open(key.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock = channel.tryLock();
       if (lock == null) {
-        throw inUse(directory, "by another process");
+        throw inUse(directory, holder, "by another process");
       }
       return new DirectoryLock(key, channel, lock);
     } catch (OverlappingFileLockException e) {
       // Something else in this JVM locked the file without going through this class.
       closeQuietly(channel);
       LOCKED_IN_THIS_JVM.remove(key);
-      throw inUse(directory, "by other code in this process");
+      throw inUse(directory, holder, "by other code in this process");
     } catch (IOException e) {
       closeQuietly(channel);
       LOCKED_IN_THIS_JVM.remove(key);
-      throw new UncheckedIOException("cannot lock the data directory " + directory, e);
+      throw new UncheckedIOException("cannot lock the " + holder.directoryKind() + " " + directory, e);
     } catch (RuntimeException e) {
       closeQuietly(channel);
       LOCKED_IN_THIS_JVM.remove(key);
@@ -75,9 +93,9 @@ final class DirectoryLock implements AutoCloseable {
     }
   }
 
-  private static UncheckedIOException inUse(Path directory, String holder) {
-    String message = "data directory " + directory + " is already in use " + holder + " (its " + FILE_NAME
-        + " file is locked); two stores on one directory would corrupt the log, so close the other first";
+  private static UncheckedIOException inUse(Path directory, Holder holder, String by) {
+    String message = holder.directoryKind() + " " + directory + " is already in use " + by + " (its " + FILE_NAME
+        + " file is locked); " + holder.consequence() + ", so close the other first";
     return new UncheckedIOException(message, new IOException(message));
   }
 

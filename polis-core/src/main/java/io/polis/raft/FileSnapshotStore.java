@@ -36,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * is kept as a {@code .partial} file, so that a receiver restarted on the same directory resumes it
  * ({@link #receive}).
  *
+ * <p><b>One store per directory.</b> Opening deletes temporary files, and receiving deletes the partial
+ * files of other transfers: a second store on a directory in use would delete the first one's save or
+ * transfer in progress. So a store locks its directory as {@link FileRaftStorage} does (a {@code lock}
+ * file, locked against other processes, and remembered against this one), and {@link #open} refuses a
+ * directory that another store holds. {@link #close()} releases it.
+ *
  * <p><b>Threading.</b> Safe for use from several threads: {@link #save}, {@link #latest()} and
  * {@link #receive} are serialized on the store; {@link #openState} and {@link #readChunk} only read a
  * completed file and may run concurrently with them. All methods block on the disk. A snapshot that
@@ -49,20 +55,29 @@ public final class FileSnapshotStore implements SnapshotStore {
 
   private static final Logger log = LoggerFactory.getLogger(FileSnapshotStore.class);
 
+  private static final DirectoryLock.Holder HOLDER = new DirectoryLock.Holder("snapshot directory",
+      "a second snapshot store would delete the first one's files of a save or transfer in progress");
+
   private final Path directory;
   private final Syncer syncer;
+  private final DirectoryLock lock;
+  private volatile boolean closed;
 
-  private FileSnapshotStore(Path directory, Syncer syncer) {
+  private FileSnapshotStore(Path directory, Syncer syncer, DirectoryLock lock) {
     this.directory = directory;
     this.syncer = syncer;
+    this.lock = lock;
   }
 
   /**
-   * Opens the store in a directory, creating it if needed, and deletes temporary files that a crash left.
+   * Opens the store in a directory, creating it if needed, locks the directory, and deletes temporary
+   * files that a crash left. Close the store to release the directory.
    *
    * @param directory the snapshot directory; nothing else should write there
    * @return the store
    * @throws IOException if the directory cannot be created or listed
+   * @throws java.io.UncheckedIOException naming the directory if another store, in this process or
+   *     another, has it open
    */
   public static FileSnapshotStore open(Path directory) throws IOException {
     return open(directory, Syncer.FORCE);
@@ -70,8 +85,14 @@ public final class FileSnapshotStore implements SnapshotStore {
 
   static FileSnapshotStore open(Path directory, Syncer syncer) throws IOException {
     Files.createDirectories(directory);
-    FileSnapshotStore store = new FileSnapshotStore(directory, syncer);
-    store.deleteTemporaryFiles();
+    DirectoryLock lock = DirectoryLock.acquire(directory, HOLDER);
+    FileSnapshotStore store = new FileSnapshotStore(directory, syncer, lock);
+    try {
+      store.deleteTemporaryFiles();
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
     return store;
   }
 
@@ -98,6 +119,7 @@ public final class FileSnapshotStore implements SnapshotStore {
   public synchronized StoredSnapshot save(SnapshotMeta meta, StateSnapshot state) throws IOException {
     Objects.requireNonNull(meta, "meta");
     Objects.requireNonNull(state, "state");
+    checkOpen();
     Path temp = directory.resolve(SnapshotFile.tempName(meta));
     long size;
     CRC32C crc = new CRC32C();
@@ -135,6 +157,7 @@ public final class FileSnapshotStore implements SnapshotStore {
    */
   @Override
   public synchronized Optional<StoredSnapshot> latest() throws IOException {
+    checkOpen();
     deleteTemporaryFiles();
     for (Path file : files(SnapshotFile.COMPLETE)) {
       try {
@@ -166,6 +189,7 @@ public final class FileSnapshotStore implements SnapshotStore {
    */
   @Override
   public InputStream openState(StoredSnapshot snapshot) throws IOException {
+    checkOpen();
     Path file = file(snapshot);
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
     try {
@@ -207,6 +231,7 @@ public final class FileSnapshotStore implements SnapshotStore {
     if (max <= 0) {
       throw new IllegalArgumentException("max must be positive, was " + max);
     }
+    checkOpen();
     ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(max, snapshot.size() - offset));
     Path file = file(snapshot);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -233,6 +258,7 @@ public final class FileSnapshotStore implements SnapshotStore {
     if (totalBytes < 0) {
       throw new IllegalArgumentException("totalBytes must not be negative, was " + totalBytes);
     }
+    checkOpen();
     Path partial = directory.resolve(SnapshotFile.partialName(meta, totalBytes, crc));
     for (Path other : files(SnapshotFile.PARTIAL)) {
       if (!other.equals(partial)) {
@@ -244,6 +270,7 @@ public final class FileSnapshotStore implements SnapshotStore {
 
   /** Renames a forced file into place, forces the directory, and applies retention. */
   synchronized void install(Path from, Path to) throws IOException {
+    checkOpen();
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {
@@ -270,6 +297,27 @@ public final class FileSnapshotStore implements SnapshotStore {
 
   Syncer syncer() {
     return syncer;
+  }
+
+  /**
+   * Releases the directory, after a save, receive or install under way has finished, so that another
+   * store may open it. Later calls on this store throw {@link IllegalStateException}; reads already
+   * under way ({@link #openState} streams, {@link #readChunk}) are not stopped. Closing twice does nothing.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    lock.close();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      // Another store may hold the directory by now; writing or deleting here could break its work.
+      throw new IllegalStateException("the snapshot store on " + directory + " is closed");
+    }
   }
 
   private StoredSnapshot describe(Path file) throws IOException {

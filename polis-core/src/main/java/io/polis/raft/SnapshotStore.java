@@ -15,7 +15,7 @@ import java.util.Optional;
  * safe for use from several threads. The log may be compacted up to a snapshot's index only after the
  * snapshot is durable here.
  */
-public interface SnapshotStore {
+public interface SnapshotStore extends AutoCloseable {
 
   /**
    * Writes a snapshot, makes it durable, and lets older ones go.
@@ -69,4 +69,14 @@ public interface SnapshotStore {
    * @throws IOException if the transfer cannot be stored
    */
   SnapshotReceiver receive(SnapshotMeta meta, long totalBytes, int crc) throws IOException;
+
+  /**
+   * Releases files and locks; whoever opened the store closes it, after the driver using it was closed
+   * and its snapshot thread stopped. Later calls may throw {@link IllegalStateException}. This default
+   * does nothing: the in-memory store keeps its contents so a "restarted" member finds them.
+   */
+  @Override
+  default void close() {
+    // nothing to release
+  }
 }

@@ -57,7 +57,7 @@ final class CommandApplier {
         log.warn("{} skipped entry {}: not a command this version understands", id.shortForm(), e.index());
         continue;
       }
-      if (!appliedRequests.firstTime(command.origin(), command.sequence())) {
+      if (!appliedRequests.firstTime(command.origin(), command.sequence(), e.index())) {
         continue; // delivered twice; applied the first time
       }
       byte[] result;

@@ -13,12 +13,16 @@ import java.io.OutputStream;
  * The layout of a snapshot's state bytes as the driver writes them: a magic number and version, the
  * {@link AppliedRequests} (which commands were already applied, so that a duplicate arriving after the
  * snapshot is still skipped), then whatever the {@link StateMachine}'s snapshot writes, to the end.
+ *
+ * <p>Versions: 1 had no session expiry; 2 records, per proposer session, the index of its last command
+ * applied, in least recently applied order, which expiry goes by. Only the current version is read: a
+ * session table without those indexes cannot be made to expire as the members that replayed the log do.
  */
 final class SnapshotEnvelope {
 
   /** "PSNP": a Polis snapshot. */
   private static final int MAGIC = 0x50534E50;
-  private static final int VERSION = 1;
+  static final int VERSION = 2;
 
   private SnapshotEnvelope() {}
 
@@ -47,8 +51,10 @@ final class SnapshotEnvelope {
     }
     int version = data.readUnsignedByte();
     if (version != VERSION) {
-      throw new IOException("snapshot layout version " + version + " is not supported (this version reads "
-          + VERSION + ")");
+      throw new IOException("snapshot layout version " + version + " is not supported: this build reads version "
+          + VERSION + " only" + (version < VERSION ? " (an earlier build wrote it; start this member on an empty"
+          + " data directory so that it joins as a new member and is sent a current snapshot)"
+          : " (a later build wrote it; run that build)"));
     }
     AppliedRequests requests = AppliedRequests.readFrom(data);
     stateMachine.restore(in);

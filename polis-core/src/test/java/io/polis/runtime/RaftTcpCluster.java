@@ -80,6 +80,11 @@ public final class RaftTcpCluster implements AutoCloseable {
       return storage;
     }
 
+    /** @return the member's snapshot store, the one its driver uses (a directory admits only one) */
+    public SnapshotStore snapshots() {
+      return snapshots;
+    }
+
     /** @return the member's state machine */
     public StateMachine stateMachine() {
       return stateMachine;
@@ -91,8 +96,8 @@ public final class RaftTcpCluster implements AutoCloseable {
     }
 
     /**
-     * Stops abruptly: sockets closed, no goodbye, the thread dropped. The storage is closed only to
-     * release its directory lock for a restart; a file store forces nothing more on close than a killed
+     * Stops abruptly: sockets closed, no goodbye, the thread dropped. The stores are closed only to
+     * release their directory locks for a restart; a file store forces nothing more on close than a killed
      * process's kernel would have written anyway (the multi-process tests do the real kill -9).
      */
     public void kill() {
@@ -100,6 +105,7 @@ public final class RaftTcpCluster implements AutoCloseable {
       thread.close();
       transport.close();
       storage.close();
+      snapshots.close(); // waits for a save under way on the shared snapshot thread
     }
   }
 

@@ -34,13 +34,8 @@ public final class PausableScheduler implements Scheduler {
     }
     boolean[] cancelled = {false};
     Cancellable inner = shared.schedule(delay, () -> {
-      if (killed || cancelled[0]) {
-        return;
-      }
-      if (paused) {
-        held.add(task);
-      } else {
-        task.run();
+      if (!cancelled[0]) {
+        runOrHold(task);
       }
     });
     return () -> {
@@ -57,9 +52,23 @@ public final class PausableScheduler implements Scheduler {
   /** Runs the held tasks, in the order they fell due, and lets later ones run on time. */
   public void resume() {
     paused = false;
-    while (!held.isEmpty() && !paused && !killed) {
+    while (!held.isEmpty() && !killed) {
       Runnable task = held.poll();
-      shared.execute(task);
+      // Through the same check as a scheduled task: the node may crash (or pause again) after this resume
+      // but before the shared scheduler gets to the task, and a crashed node's task must never run; a Raft
+      // driver's would work on the store its crash abandoned.
+      shared.execute(() -> runOrHold(task));
+    }
+  }
+
+  private void runOrHold(Runnable task) {
+    if (killed) {
+      return;
+    }
+    if (paused) {
+      held.add(task);
+    } else {
+      task.run();
     }
   }
 

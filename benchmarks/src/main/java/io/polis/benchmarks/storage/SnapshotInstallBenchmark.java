@@ -106,8 +106,9 @@ public final class SnapshotInstallBenchmark {
       load(leader, keys, valueBytes);
       Path leaderDir = dir.resolve("m" + leaderIndex).resolve("snapshots");
       awaitSnapshotFile(leaderDir);
-      // Opened only once the file is there: a store opened beside the member's deletes its temporary files.
-      FileSnapshotStore leaderSnapshots = openSnapshots(leaderDir);
+      // The leader's own store: a second one on its directory is refused, since it would delete the files
+      // of a save under way.
+      FileSnapshotStore leaderSnapshots = (FileSnapshotStore) leader.snapshots();
       StoredSnapshot snapshot = leaderSnapshots.latest().orElseThrow();
 
       long started = System.nanoTime();

@@ -7,17 +7,28 @@ import io.polis.node.Address;
 import io.polis.node.MemberId;
 import io.polis.raft.Configuration;
 import io.polis.raft.FileRaftStorage;
+import io.polis.raft.FileSnapshotStore;
 import io.polis.raft.FileStorageConfig;
 import io.polis.raft.RaftGroup;
 import io.polis.raft.RaftRole;
+import io.polis.raft.StateMachine;
+import io.polis.raft.StateSnapshot;
 import io.polis.runtime.RaftDriver;
 import io.polis.runtime.RaftDriverConfig;
+import io.polis.runtime.SnapshotPolicy;
+import io.polis.runtime.formation.QuorumRecovery.ConfigurationSource;
 import io.polis.sim.PausableScheduler;
 import io.polis.sim.Simulation;
 import io.polis.transport.TransportConfig;
 import io.polis.transport.local.LocalTransport;
 import io.polis.wire.RaftMessage;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,15 +36,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A group of five on the file store loses three members for good; the two survivors are stopped, the
  * recovery tool forces a configuration naming them into their logs, and restarted they elect a leader and
- * accept writes, with every write acknowledged before the loss still there.
+ * accept writes, with every write acknowledged before the loss still there. The same once their logs were
+ * compacted into snapshots, where the configuration lives only in the snapshot.
  */
 class QuorumRecoveryTest {
+
+  /** Snapshots every 5 entries and keeps none behind them: the bootstrap configuration entry is soon gone. */
+  private static final RaftDriverConfig COMPACTING = RaftDriverConfig.defaults()
+      .withSnapshots(SnapshotPolicy.defaults().withEvery(5, 0));
 
   @TempDir
   Path dir;
@@ -42,24 +60,20 @@ class QuorumRecoveryTest {
   private final List<MemberId> ids = new ArrayList<>();
   private final Map<MemberId, Address> addresses = new LinkedHashMap<>();
   private final Map<MemberId, Node> running = new LinkedHashMap<>();
+  private RaftDriverConfig config = RaftDriverConfig.defaults();
 
-  /** One member on its own directory; its driver and files are closed by {@link #stop}. */
-  private record Node(RaftDriver driver, FileRaftStorage storage, PausableScheduler scheduler,
-      LocalTransport transport, List<String> applied) {}
+  /** One member on its own directories; its driver and files are closed by {@link #stop}. */
+  private record Node(RaftDriver driver, FileRaftStorage storage, FileSnapshotStore snapshots,
+      PausableScheduler scheduler, LocalTransport transport, Applied applied) {}
+
+  @AfterEach
+  void stopAll() {
+    List.copyOf(running.keySet()).forEach(this::stop);
+  }
 
   @Test
   void fiveMembersThatLostThreeForeverAreRevivedOnTheTwoSurvivors() {
-    for (int i = 0; i < 5; i++) {
-      MemberId id = MemberId.random(sim.random());
-      ids.add(id);
-      addresses.put(id, new Address("10.0.2." + (i + 1), 7800));
-    }
-    for (MemberId id : ids) {
-      // The same first entry on each, as ClusterFormation writes it.
-      try (FileRaftStorage s = FileRaftStorage.open(raftDir(id), FileStorageConfig.defaults(), sim.scheduler())) {
-        InitialLog.bootstrap(s, new Configuration(addresses, Map.of()));
-      }
-    }
+    bootstrapFive();
     ids.forEach(this::start);
     RaftDriver leader = awaitLeader();
     for (int i = 0; i < 20; i++) {
@@ -90,13 +104,131 @@ class QuorumRecoveryTest {
     }
 
     survivors.forEach(this::start);
+    assertRevived(survivors, "before-0", "before-19", "after");
+  }
+
+  /**
+   * Compaction took the bootstrap configuration entry out of the log; the configuration is in the newest
+   * snapshot, where inspect finds it and says so. Forced on top, the survivors restore their snapshots,
+   * take the forced configuration from the log, elect a leader and go on.
+   */
+  @Test
+  void survivorsWhoseLogsWereCompactedAreInspectedFromTheirSnapshotsAndRevived() {
+    config = COMPACTING;
+    bootstrapFive();
+    Configuration original = new Configuration(addresses, Map.of());
+    ids.forEach(this::start);
+    RaftDriver leader = awaitLeader();
+    for (int i = 0; i < 20; i++) {
+      await(leader.propose(bytes("before-" + i)));
+    }
+    sim.scheduler().advance(Duration.ofSeconds(1)); // the last snapshots and compactions
+
+    List<MemberId> survivors = List.of(ids.get(0), ids.get(1));
+    ids.forEach(this::stop);
+    List<QuorumRecovery.Inspection> inspections = new ArrayList<>();
+    for (MemberId id : survivors) {
+      try (FileRaftStorage s = FileRaftStorage.open(raftDir(id), FileStorageConfig.defaults(), sim.scheduler())) {
+        assertThat(s.firstIndex()).as("%s's log was compacted past its configuration entry", id.shortForm())
+            .isGreaterThan(1);
+      }
+      QuorumRecovery.Inspection inspection = QuorumRecovery.inspect(raftDir(id));
+      assertThat(inspection.configuration()).as("configuration of %s", id.shortForm()).isEqualTo(original);
+      assertThat(inspection.configurationSource()).isEqualTo(ConfigurationSource.SNAPSHOT);
+      assertThat(inspection.toString()).contains("SNAPSHOT");
+      inspections.add(inspection);
+    }
+
+    Configuration forced = survivorsOnly(survivors);
+    long term = QuorumRecovery.recoveryTerm(inspections);
+    for (MemberId id : survivors) {
+      QuorumRecovery.force(raftDir(id), forced, term);
+      QuorumRecovery.Inspection after = QuorumRecovery.inspect(raftDir(id));
+      assertThat(after.configuration()).isEqualTo(forced);
+      assertThat(after.configurationSource()).isEqualTo(ConfigurationSource.LOG);
+    }
+
+    survivors.forEach(this::start);
+    assertRevived(survivors, "before-0", "before-19", "after");
+  }
+
+  /**
+   * A member that received a snapshot and crashed before its log followed it: the snapshot goes past the
+   * log. At start the log is made to follow the snapshot, which discards the entries inside the snapshot's
+   * range, so an entry forced right after the old log's end would be lost and the member would start on
+   * the snapshot's configuration. The forced entry goes after the snapshot instead.
+   */
+  @Test
+  void aForcedEntryGoesAfterASnapshotTheLogHadNotCaughtUpWith() throws IOException {
+    config = COMPACTING;
+    MemberId old = MemberId.random(sim.random());
+    ids.add(old);
+    addresses.put(old, new Address("10.0.2.1", 7800));
+    bootstrap(old, new Configuration(addresses, Map.of()));
+    start(old);
+    RaftDriver leader = awaitLeader();
+    for (int i = 0; i < 20; i++) {
+      await(leader.propose(bytes("before-" + i)));
+    }
+    sim.scheduler().advance(Duration.ofSeconds(1));
+    stop(old);
+
+    // The survivor: its log holds its first entry only, its snapshot directory the sent snapshot.
+    MemberId survivor = MemberId.random(sim.random());
+    ids.add(survivor);
+    addresses.put(survivor, new Address("10.0.2.2", 7800));
+    bootstrap(survivor, new Configuration(Map.of(old, addresses.get(old)), Map.of()));
+    Files.createDirectories(snapshotDir(survivor));
+    try (Stream<Path> files = Files.list(snapshotDir(old))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".snap")).toList()) {
+        Files.copy(file, snapshotDir(survivor).resolve(file.getFileName()));
+      }
+    }
+    QuorumRecovery.Inspection inspection = QuorumRecovery.inspect(raftDir(survivor));
+    assertThat(inspection.lastIndex()).as("the snapshot's index").isGreaterThan(2);
+    assertThat(inspection.configurationSource()).isEqualTo(ConfigurationSource.SNAPSHOT);
+
+    Configuration forced = survivorsOnly(List.of(survivor));
+    long index = QuorumRecovery.force(raftDir(survivor), forced, QuorumRecovery.recoveryTerm(List.of(inspection)));
+    assertThat(index).isEqualTo(inspection.lastIndex() + 1);
+
+    start(survivor);
+    // What the snapshot covers, not the last writes that only the old member's log held.
+    assertRevived(List.of(survivor), "before-0", "before-14", "after");
+  }
+
+  private void bootstrapFive() {
+    for (int i = 0; i < 5; i++) {
+      MemberId id = MemberId.random(sim.random());
+      ids.add(id);
+      addresses.put(id, new Address("10.0.2." + (i + 1), 7800));
+    }
+    for (MemberId id : ids) {
+      // The same first entry on each, as ClusterFormation writes it.
+      bootstrap(id, new Configuration(addresses, Map.of()));
+    }
+  }
+
+  private void bootstrap(MemberId id, Configuration voters) {
+    try (FileRaftStorage s = FileRaftStorage.open(raftDir(id), FileStorageConfig.defaults(), sim.scheduler())) {
+      InitialLog.bootstrap(s, voters);
+    }
+  }
+
+  private Configuration survivorsOnly(List<MemberId> survivors) {
+    Map<MemberId, Address> kept = new LinkedHashMap<>();
+    survivors.forEach(id -> kept.put(id, addresses.get(id)));
+    return new Configuration(kept, Map.of());
+  }
+
+  /** The survivors elect a leader of their own, take a write, and hold the writes from before the loss. */
+  private void assertRevived(List<MemberId> survivors, String... applied) {
     RaftDriver revived = awaitLeader();
     assertThat(revived.status().configuration().voters()).containsOnlyKeys(survivors);
     await(revived.propose(bytes("after")));
     sim.scheduler().advance(Duration.ofSeconds(1));
     for (MemberId id : survivors) {
-      List<String> applied = running.get(id).applied();
-      assertThat(applied).as("what %s applied", id.shortForm()).contains("before-0", "before-19", "after");
+      assertThat(running.get(id).applied().commands).as("what %s applied", id.shortForm()).contains(applied);
     }
   }
 
@@ -108,34 +240,76 @@ class QuorumRecoveryTest {
     return dir.resolve(id.toString()).resolve("raft");
   }
 
+  private Path snapshotDir(MemberId id) {
+    return dir.resolve(id.toString()).resolve(QuorumRecovery.SNAPSHOT_DIRECTORY);
+  }
+
   private void start(MemberId id) {
     FileRaftStorage storage = FileRaftStorage.open(raftDir(id), FileStorageConfig.defaults(), sim.scheduler());
+    FileSnapshotStore snapshots;
+    try {
+      snapshots = FileSnapshotStore.open(snapshotDir(id));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     PausableScheduler scheduler = new PausableScheduler(sim.scheduler());
     LocalTransport transport = sim.network().transport(TransportConfig.builder(id).clusterName("sim")
         .advertisedAddress(addresses.get(id)).build());
-    List<String> applied = new ArrayList<>();
-    RaftDriver driver = new RaftDriver(RaftDriverConfig.defaults(), id, storage, Configuration.EMPTY,
-        (index, command) -> {
-          applied.add(new String(command, StandardCharsets.UTF_8));
-          return new byte[0];
-        }, new io.polis.raft.InMemorySnapshotStore(), scheduler::execute, transport, scheduler, sim.scheduler(),
-        Runnable::run, sim.fork());
+    Applied applied = new Applied();
+    RaftDriver driver = new RaftDriver(config, id, storage, Configuration.EMPTY, applied, snapshots,
+        scheduler::execute, transport, scheduler, sim.scheduler(), Runnable::run, sim.fork());
     transport.start((from, message) -> {
       if (message instanceof RaftMessage raft) {
         driver.onMessage(from, raft);
       }
     });
     driver.start();
-    running.put(id, new Node(driver, storage, scheduler, transport, applied));
+    running.put(id, new Node(driver, storage, snapshots, scheduler, transport, applied));
   }
 
   private void stop(MemberId id) {
     Node n = running.remove(id);
     n.driver().close();
     sim.scheduler().advance(Duration.ofMillis(10));
-    n.scheduler().kill();
+    n.scheduler().kill(); // also the snapshot writes, which run on it
     n.transport().close();
     n.storage().close();
+    n.snapshots().close();
+  }
+
+  /** The commands applied, in order; its snapshots carry them, so a member restored from one has them. */
+  private static final class Applied implements StateMachine {
+    final List<String> commands = new ArrayList<>();
+
+    @Override
+    public byte[] apply(long index, byte[] command) {
+      commands.add(new String(command, StandardCharsets.UTF_8));
+      return new byte[0];
+    }
+
+    @Override
+    public StateSnapshot snapshot() {
+      List<String> copy = List.copyOf(commands);
+      return out -> {
+        DataOutputStream data = new DataOutputStream(out);
+        data.writeInt(copy.size());
+        for (String c : copy) {
+          data.writeUTF(c);
+        }
+        data.flush();
+      };
+    }
+
+    @Override
+    public void restore(InputStream in) throws IOException {
+      DataInputStream data = new DataInputStream(in);
+      List<String> read = new ArrayList<>();
+      for (int i = data.readInt(); i > 0; i--) {
+        read.add(data.readUTF());
+      }
+      commands.clear();
+      commands.addAll(read);
+    }
   }
 
   private RaftDriver awaitLeader() {

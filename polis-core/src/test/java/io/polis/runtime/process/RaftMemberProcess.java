@@ -153,9 +153,9 @@ public final class RaftMemberProcess {
       t.setDaemon(true);
       return t;
     });
-    RaftDriver driver = new RaftDriver(CONFIG, id, storage, Configuration.EMPTY, stateMachine,
-        FileSnapshotStore.open(dataDir.resolve("snapshots")), snapshotIo, transport, thread, Clock.system(),
-        completions, new SplittableRandom());
+    FileSnapshotStore snapshots = FileSnapshotStore.open(dataDir.resolve("snapshots"));
+    RaftDriver driver = new RaftDriver(CONFIG, id, storage, Configuration.EMPTY, stateMachine, snapshots, snapshotIo,
+        transport, thread, Clock.system(), completions, new SplittableRandom());
     router.routeRaft(driver::onMessage);
     driver.start();
     formation.watch(driver);
@@ -174,6 +174,9 @@ public final class RaftMemberProcess {
     formation.close();
     membership.stop();
     stop(driver, thread, transport, storage, completions);
+    snapshotIo.shutdown();
+    snapshotIo.awaitTermination(5, TimeUnit.SECONDS);
+    snapshots.close(); // after the snapshot thread, which may still be writing one
     membershipThread.close();
     formationThread.close();
     out.flush();
