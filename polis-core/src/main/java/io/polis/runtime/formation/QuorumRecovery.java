@@ -69,9 +69,12 @@ public final class QuorumRecovery {
    * @param configuration the latest configuration, from the log or else from the newest snapshot; null if
    *     neither has one
    * @param configurationSource where {@code configuration} was found; null when it is null
+   * @param lostEntry an entry the member may have acknowledged and lost, which it waits to get back from a
+   *     leader (see {@link HardState.LostEntry}); {@link #force} gives up waiting
    */
   public record Inspection(Path directory, long term, long lastIndex, long lastTerm,
-      @Nullable Configuration configuration, @Nullable ConfigurationSource configurationSource) {}
+      @Nullable Configuration configuration, @Nullable ConfigurationSource configurationSource,
+      HardState.@Nullable LostEntry lostEntry) {}
 
   /**
    * Reads a stopped member's stores, its snapshots from the {@value #SNAPSHOT_DIRECTORY} directory beside
@@ -105,13 +108,14 @@ public final class QuorumRecovery {
       // The newer of the two: the snapshot's is the configuration in force at its index.
       if (inLog != null && (snapshot == null || inLog.index() > snapshot.index())) {
         return new Inspection(raftDirectory, storage.hardState().term(), lastIndex, lastTerm,
-            Configuration.decode(inLog.data()), ConfigurationSource.LOG);
+            Configuration.decode(inLog.data()), ConfigurationSource.LOG, storage.hardState().lostEntry());
       }
       if (snapshot != null) {
         return new Inspection(raftDirectory, storage.hardState().term(), lastIndex, lastTerm, snapshot.configuration(),
-            ConfigurationSource.SNAPSHOT);
+            ConfigurationSource.SNAPSHOT, storage.hardState().lostEntry());
       }
-      return new Inspection(raftDirectory, storage.hardState().term(), lastIndex, lastTerm, null, null);
+      return new Inspection(raftDirectory, storage.hardState().term(), lastIndex, lastTerm, null, null,
+          storage.hardState().lostEntry());
     }
   }
 
@@ -146,7 +150,8 @@ public final class QuorumRecovery {
 
   /**
    * Appends a configuration entry naming {@code voters} to a stopped member's log, at {@code term}, and
-   * raises its term to it. Run it on every survivor with the same voters and term.
+   * raises its term to it. Run it on every survivor with the same voters and term. A lost entry the member
+   * was waiting for is given up: the operator accepts that it may be gone.
    *
    * <p>If the newest snapshot goes past the log (one received just before a crash), the log is first made
    * to follow it, as the member itself would at start, and the entry goes after the snapshot: left inside
@@ -176,6 +181,7 @@ public final class QuorumRecovery {
         storage.installSnapshot(snapshot.index(), snapshot.term());
       }
       long index = storage.lastIndex() + 1;
+      // Without the lost entry: the survivors are all there is, so nobody can give it back.
       storage.save(new HardState(term, null, hs.commit()),
           List.of(new LogEntry(term, index, EntryKind.CONFIGURATION, voters.encode())));
       storage.sync();

@@ -11,6 +11,7 @@ import io.polis.raft.FileSnapshotStore;
 import io.polis.raft.FileStorageConfig;
 import io.polis.raft.RaftGroup;
 import io.polis.raft.RaftRole;
+import io.polis.raft.SimulatedDisk;
 import io.polis.raft.StateMachine;
 import io.polis.raft.StateSnapshot;
 import io.polis.runtime.RaftDriver;
@@ -195,6 +196,42 @@ class QuorumRecoveryTest {
     start(survivor);
     // What the snapshot covers, not the last writes that only the old member's log held.
     assertRevived(List.of(survivor), "before-0", "before-14", "after");
+  }
+
+  /**
+   * Both survivors cut off a damaged last record and wait for a leader to give the entry back, which
+   * nobody left can do: inspect shows the wait, and force gives it up, so the survivors go on without it.
+   */
+  @Test
+  void survivorsWaitingForALostEntryAreShownAndForceGivesTheWaitUp() {
+    bootstrapFive();
+    ids.forEach(this::start);
+    RaftDriver leader = awaitLeader();
+    for (int i = 0; i < 20; i++) {
+      await(leader.propose(bytes("before-" + i)));
+    }
+    sim.scheduler().advance(Duration.ofSeconds(1));
+    List<MemberId> survivors = List.of(ids.get(0), ids.get(1));
+    ids.forEach(this::stop);
+    SimulatedDisk disk = new SimulatedDisk(sim.fork(), new SimulatedDisk.Options(false, false));
+
+    List<QuorumRecovery.Inspection> inspections = new ArrayList<>();
+    for (MemberId id : survivors) {
+      assertThat(disk.flipBit(raftDir(id), true)).isNotNull();
+      QuorumRecovery.Inspection inspection = QuorumRecovery.inspect(raftDir(id));
+      assertThat(inspection.lostEntry()).as("the wait of %s", id.shortForm()).isNotNull();
+      assertThat(inspection.toString()).contains("LostEntry");
+      inspections.add(inspection);
+    }
+    Configuration forced = survivorsOnly(survivors);
+    long term = QuorumRecovery.recoveryTerm(inspections);
+    for (MemberId id : survivors) {
+      QuorumRecovery.force(raftDir(id), forced, term);
+      assertThat(QuorumRecovery.inspect(raftDir(id)).lostEntry()).isNull();
+    }
+
+    survivors.forEach(this::start);
+    assertRevived(survivors, "before-0", "before-18", "after");
   }
 
   private void bootstrapFive() {
