@@ -32,8 +32,10 @@ import org.jspecify.annotations.Nullable;
  * With {@link Options#tornWrites()} a crash may also leave the trace of a write that was in flight and so
  * never acknowledged: a record cut short after the last one, a new segment with half a header, or the
  * temporary file of a hard-state replacement that was never renamed. Crashes fall between simulated tasks,
- * and a store's write and its force happen in one task, so anything beyond that would take back a write
- * the store had already reported durable.
+ * and a save's write and its force happen in one task, so anything beyond that would take back a write
+ * the store had already reported durable. A leader's {@link FileRaftStorage#write} and its
+ * {@link FileRaftStorage#force()} are separate tasks: a crash between them takes back entries the leader
+ * never counted.
  *
  * <p><b>Simplifications.</b> Hard-state and compaction files are replaced by a forced rename, so they are
  * left alone: old or new, they are whole, and at task granularity they are always new. Deletions and

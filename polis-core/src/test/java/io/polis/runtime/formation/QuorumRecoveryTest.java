@@ -118,7 +118,7 @@ class QuorumRecoveryTest {
         (index, command) -> {
           applied.add(new String(command, StandardCharsets.UTF_8));
           return new byte[0];
-        }, new io.polis.raft.InMemorySnapshotStore(), scheduler::execute, transport, scheduler, sim.scheduler(),
+        }, new io.polis.raft.InMemorySnapshotStore(), scheduler::execute, scheduler::execute, transport, scheduler, sim.scheduler(),
         Runnable::run, sim.fork());
     transport.start((from, message) -> {
       if (message instanceof RaftMessage raft) {
