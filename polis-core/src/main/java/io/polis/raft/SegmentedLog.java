@@ -33,6 +33,7 @@ final class SegmentedLog implements AutoCloseable {
   private final Path directory;
   private final long segmentBytes;
   private final long preallocateBytes;
+  /** Whether the policy forces anything: deletions, and a segment's writes before the next one starts. */
   private final boolean syncDeletions;
   private final Syncer syncer;
   private final List<LogSegment> segments;
@@ -106,9 +107,11 @@ final class SegmentedLog implements AutoCloseable {
 
   /**
    * Appends entries that follow {@link #lastIndex()} with one write. Does not wait for a running
-   * {@link #forceWritten()}: the bookkeeping it shares with one is guarded by this object's monitor.
+   * {@link #forceWritten()}, unless it starts a segment while the last one has writes not yet forced: then
+   * it forces them first (except under {@code NEVER}). A crash may keep one file's unforced writes and lose
+   * another's, and a lost tail in a segment followed by a kept one is a hole the open refuses.
    */
-  synchronized void append(List<LogEntry> entries) throws IOException {
+  void append(List<LogEntry> entries) throws IOException {
     long total = 0;
     for (LogEntry e : entries) {
       total += LogRecordCodec.recordBytes(e);
@@ -116,6 +119,17 @@ final class SegmentedLog implements AutoCloseable {
     if (total > Integer.MAX_VALUE - 64) {
       throw new IllegalArgumentException("a save of " + total + " bytes is too large for one write");
     }
+    if (syncDeletions && startsSegment(total)) {
+      sync(); // also waits for a background force that took the last segment's writes and has not ended
+    }
+    appendLocked(entries, total);
+  }
+
+  private synchronized boolean startsSegment(long total) {
+    return segments.isEmpty() || (!last().isEmpty() && last().size() + total > segmentBytes);
+  }
+
+  private synchronized void appendLocked(List<LogEntry> entries, long total) throws IOException {
     LogSegment active = segments.isEmpty() ? null : last();
     if (active == null || (!active.isEmpty() && active.size() + total > segmentBytes)) {
       active = LogSegment.create(directory, entries.get(0).index());

@@ -131,6 +131,24 @@ class FileRaftStorageBackgroundForceTest {
     assertThat(storage.hardState()).isEqualTo(TERM_2);
   }
 
+  @Test
+  void aWriteThatStartsASegmentFirstForcesTheLastOne() {
+    // A crash may keep one file's unforced writes and lose another's: a lost tail before a kept segment
+    // would be a hole in the middle of the log, which the open refuses.
+    SimulatedDisk disk = new SimulatedDisk(new SplittableRandom(1), new SimulatedDisk.Options(false, false));
+    FileStorageConfig tiny = FileStorageConfig.builder().segmentBytes(100).build();
+    storage = disk.open(dir, tiny, new ManualClock());
+    storage.write(null, entries(1, 1, 3));
+    long forcesBefore = disk.forces();
+
+    storage.write(null, entries(1, 4, 6)); // past 100 bytes: a new segment
+
+    assertThat(disk.forces()).as("the first segment and the directory").isEqualTo(forcesBefore + 2);
+    disk.crash(storage);
+    storage = disk.open(dir, tiny, new ManualClock());
+    assertThat(storage.lastIndex()).as("the unforced second segment is lost, the first kept whole").isEqualTo(3);
+  }
+
   /** Once {@link #block()} is called, counts segment forces and holds them until released. */
   private static final class BlockingSyncer implements Syncer {
     final AtomicInteger segmentForces = new AtomicInteger();

@@ -59,7 +59,17 @@ public final class PausableScheduler implements Scheduler {
     paused = false;
     while (!held.isEmpty() && !paused && !killed) {
       Runnable task = held.poll();
-      shared.execute(task);
+      // Checked again when it runs: a crash or a pause may come between now and then.
+      shared.execute(() -> {
+        if (killed) {
+          return;
+        }
+        if (paused) {
+          held.add(task);
+        } else {
+          task.run();
+        }
+      });
     }
   }
 
