@@ -61,13 +61,48 @@ final class Durability {
     }
   }
 
-  /** Forces what the policy says must be durable by now: after a save, and on the driver's tick. */
+  /** Forces what the policy says must be durable by now, after a save. */
   void afterSave() throws IOException {
     long now = clock.nanos();
-    if (policy == FileStorageConfig.SyncPolicy.ALWAYS
-        || (policy == FileStorageConfig.SyncPolicy.INTERVAL && now - lastSync >= intervalNanos)) {
+    if (policy == FileStorageConfig.SyncPolicy.ALWAYS || intervalPassed(now)) {
       syncLog(now);
     }
+    writeHardStateIfDue(now);
+  }
+
+  /**
+   * Decides, after a write whose force is left to the caller, whether the policy wants the log forced now;
+   * writes a commit-only hard state that is due.
+   *
+   * @return true when the caller owes the log a force ({@link SegmentedLog#forceWritten()})
+   */
+  boolean afterWrite() throws IOException {
+    long now = clock.nanos();
+    boolean owed = (policy == FileStorageConfig.SyncPolicy.ALWAYS || intervalPassed(now)) && segments.needsSync();
+    if (owed) {
+      lastSync = now; // the caller forces it; under INTERVAL the next one is due an interval from now
+    }
+    writeHardStateIfDue(now);
+    return owed;
+  }
+
+  /**
+   * Forces what the policy says is due by now on the driver's tick. Under {@code ALWAYS} the log is left
+   * alone: every save forced its writes, and a write's force is owed by whoever wrote.
+   */
+  void due() throws IOException {
+    long now = clock.nanos();
+    if (intervalPassed(now)) {
+      syncLog(now);
+    }
+    writeHardStateIfDue(now);
+  }
+
+  private boolean intervalPassed(long now) {
+    return policy == FileStorageConfig.SyncPolicy.INTERVAL && now - lastSync >= intervalNanos;
+  }
+
+  private void writeHardStateIfDue(long now) throws IOException {
     if (hardStateUnwritten && policy != FileStorageConfig.SyncPolicy.NEVER
         && now - lastHardStateWrite >= Math.max(intervalNanos, COMMIT_WRITE_INTERVAL)) {
       writeHardState();

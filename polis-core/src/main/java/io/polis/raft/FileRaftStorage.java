@@ -44,7 +44,12 @@ import org.slf4j.LoggerFactory;
  * a force has failed, the operating system may have dropped the written pages, so retrying could
  * acknowledge entries that are not on the disk. Reopen to recover from what the disk holds.
  *
- * <p>Like every {@link RaftStorage}, one thread uses it.
+ * <p><b>Writes forced in the background.</b> {@link #write} appends like {@link #save} but leaves the
+ * force to {@link #force()}, which may run on another thread while the driver goes on writing: the
+ * leader's own force then stops holding up its driver (see {@link RaftStorage}). Any other change, and a
+ * save's own force, first waits for a running {@link #force()} to end.
+ *
+ * <p>Like every {@link RaftStorage}, one thread uses it, except for {@link #force()}.
  */
 public final class FileRaftStorage implements RaftStorage {
 
@@ -59,8 +64,9 @@ public final class FileRaftStorage implements RaftStorage {
   private final Durability durability;
   private long firstIndex;
   private long compactedTerm;
-  private boolean closed;
-  private @Nullable IOException failure;
+  /** Volatile, as {@link #failure}: {@link #force()} may run on another thread. */
+  private volatile boolean closed;
+  private volatile @Nullable IOException failure;
 
   private FileRaftStorage(Path directory, FileStorageConfig config, Clock clock, Syncer syncer, DirectoryLock lock,
       SegmentedLog segments, HardState hardState, CompactionFile.@Nullable Mark compaction) {
@@ -258,11 +264,55 @@ public final class FileRaftStorage implements RaftStorage {
     }
   }
 
+  /**
+   * Appends like {@link #save}, but leaves the force of the entries to {@link #force()}: a hard state that
+   * changes the term or the vote is still written and forced first. Entries that would replace stored ones
+   * are saved as {@link #save} saves them (forced now); a leader never replaces its own.
+   */
+  @Override
+  public boolean write(@Nullable HardState newState, List<LogEntry> entries) {
+    checkUsable();
+    checkAppendable(Objects.requireNonNull(entries, "entries"));
+    if (!entries.isEmpty() && entries.get(0).index() <= segments.lastIndex()) {
+      save(newState, entries);
+      return false;
+    }
+    try {
+      if (newState != null) {
+        durability.saveHardState(newState); // before the entries, as in save()
+      }
+      if (!entries.isEmpty()) {
+        segments.append(entries);
+        cache.append(entries);
+      }
+      return durability.afterWrite();
+    } catch (IOException e) {
+      throw fail(e, "cannot write to the Raft log in " + directory);
+    }
+  }
+
+  /**
+   * Forces what {@link #write} left unforced; may run on a thread other than the driver's, one at a time,
+   * while the driver writes on.
+   *
+   * @throws IllegalStateException if the store was closed
+   * @throws UncheckedIOException on an I/O failure; the store then refuses further use
+   */
+  @Override
+  public void force() {
+    checkUsable();
+    try {
+      segments.forceWritten();
+    } catch (IOException e) {
+      throw fail(e, "cannot force the Raft log in " + directory);
+    }
+  }
+
   @Override
   public void syncDue() {
     checkUsable();
     try {
-      durability.afterSave();
+      durability.due();
     } catch (IOException e) {
       throw fail(e, "cannot force the Raft log in " + directory);
     }

@@ -52,8 +52,8 @@ final class LeaderRole implements RoleBehavior {
     Progress self = c.tracker.progress(c.id);
     if (self != null) {
       // Only what is on this member's disk counts toward a majority: the driver may send entries before
-      // it has saved them (see persisted()).
-      self.match = c.raftLog.lastStableIndex();
+      // it has saved them, and force them after (see persisted()).
+      self.match = c.durableIndex();
       self.becomeReplicate();
     }
     append(List.of(new LogEntry(c.term, c.raftLog.lastIndex() + 1, EntryKind.NO_OP, new byte[0])));
@@ -147,9 +147,10 @@ final class LeaderRole implements RoleBehavior {
   }
 
   /**
-   * The driver saved the log up to {@code index}: the leader's own copy now counts toward a majority.
-   * Counting it only now lets the driver send AppendRequests before (or while) it saves them, so the
-   * leader's disk write and its followers' overlap (Raft thesis §10.2.1).
+   * The driver made the log durable up to {@code index}: the leader's own copy now counts toward a
+   * majority. Counting it only now lets the driver send AppendRequests before it writes them and force
+   * them off its thread, so the leader's disk write overlaps its followers' and two followers' forces
+   * alone can commit (Raft thesis §10.2.1).
    */
   void persisted(long index) {
     Progress self = c.tracker.progress(c.id);

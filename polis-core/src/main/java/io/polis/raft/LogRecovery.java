@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every record is checked (checksum, and the index it must carry) and segments must follow each other
  * without a gap. Damage is cut off only where an interrupted write can leave it: at the end of the last
  * segment, with no intact record after it. A save returns only after its write, so such a record was
- * never acknowledged under {@link FileStorageConfig.SyncPolicy#ALWAYS}. Any other damage fails the open:
+ * never acknowledged under {@link FileStorageConfig.SyncPolicy#ALWAYS}; a leader's write whose force had
+ * not ended was never counted by the leader either (other members' forced copies made its majority). Any other damage fails the open:
  * dropping it could drop committed entries, and a member that forgets them may help elect a leader
  * without them.
  *

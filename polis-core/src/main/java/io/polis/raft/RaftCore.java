@@ -58,6 +58,11 @@ public final class RaftCore {
   private HardState savedHardState;
   /** An entry this member may have acknowledged and lost when its log was opened; see {@link HardState.LostEntry}. */
   HardState.@Nullable LostEntry lostEntry;
+  /**
+   * The last index known durable in this member's storage: all of the stored log after a save, less after
+   * a leader's {@link #advanceWritten}. A new leader counts its own log only up to here.
+   */
+  private long durableIndex;
 
   /**
    * Creates a core over a storage that may already hold state (a restart).
@@ -105,6 +110,7 @@ public final class RaftCore {
     this.vote = hs.votedFor();
     this.savedHardState = hs;
     this.lostEntry = hs.lostEntry();
+    this.durableIndex = storage.lastIndex();
     becomeFollower(term, null);
     if (lostEntry != null) {
       LostEntryRecovery.start(this);
@@ -348,11 +354,58 @@ public final class RaftCore {
   }
 
   /**
-   * Confirms that the driver saved, sent and applied a batch.
+   * Confirms that the driver saved (durably, per its store's policy), sent and applied a batch.
    *
    * @param ready the batch returned by the last {@link #ready()}
    */
   public void advance(Ready ready) {
+    advanceStored(ready);
+    durableIndex = raftLog.lastStableIndex();
+    if (behavior instanceof LeaderRole leader) {
+      leader.persisted(raftLog.lastStableIndex());
+    }
+  }
+
+  /**
+   * Confirms a leader's batch whose entries the driver wrote ({@link RaftStorage#write}) but has not yet
+   * made durable: as {@link #advance}, except that the leader does not count its own copy of them toward a
+   * majority until the driver reports them with {@link #persistedTo}. Followers' acknowledgements commit
+   * them meanwhile (Raft thesis §10.2.1: the leader's disk write is just one of the majority's).
+   *
+   * @param ready the batch returned by the last {@link #ready()}, made by a leader
+   * @throws IllegalArgumentException if the batch was not made by a leader, whose saves must be durable
+   */
+  public void advanceWritten(Ready ready) {
+    if (ready.role() != RaftRole.LEADER || ready.snapshot() != null) {
+      throw new IllegalArgumentException("only a leader's batch may be left unforced, not a " + ready.role()
+          + "'s");
+    }
+    advanceStored(ready);
+  }
+
+  /**
+   * Tells the core that its log is durable up to {@code index}, which held an entry of {@code term} when
+   * the force was asked for: a leader counts its own copy of the entries up to it from now on. Ignored
+   * when this member no longer leads (it forced its log with its first save since) or its log no longer
+   * holds that entry.
+   *
+   * @param index the last index the force covered
+   * @param term the term of the entry at {@code index}
+   */
+  public void persistedTo(long index, long term) {
+    if (!(behavior instanceof LeaderRole leader) || index > raftLog.lastStableIndex() || raftLog.term(index) != term) {
+      return;
+    }
+    durableIndex = Math.max(durableIndex, index);
+    leader.persisted(index);
+  }
+
+  /** The last index known durable in storage, at most the last stable one. */
+  long durableIndex() {
+    return Math.min(durableIndex, raftLog.lastStableIndex());
+  }
+
+  private void advanceStored(Ready ready) {
     if (ready.hardState() != null) {
       savedHardState = ready.hardState();
     }
@@ -365,9 +418,6 @@ public final class RaftCore {
     }
     if (!ready.committedEntries().isEmpty()) {
       raftLog.appliedTo(ready.committedEntries().get(ready.committedEntries().size() - 1).index());
-    }
-    if (behavior instanceof LeaderRole leader) {
-      leader.persisted(raftLog.lastStableIndex());
     }
   }
 

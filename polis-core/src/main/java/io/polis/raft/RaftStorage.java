@@ -11,11 +11,21 @@ import java.util.List;
  * <p><b>Contract.</b>
  *
  * <ul>
- *   <li>One thread uses a storage: the member's driver. Implementations need no locks for it; reads made
- *       by the core happen on the same thread between saves.
- *   <li>{@link #save} is the only mutation. When it returns, what it was given is as durable as the
- *       store's sync policy promises (the in-memory store: survives a simulated crash, not a real one).
- *       The driver calls it before sending any message that depends on what it saves.
+ *   <li>One thread uses a storage: the member's driver, with one exception: {@link #force()}, which the
+ *       driver may hand to one other thread at a time. Reads made by the core happen on the driver's
+ *       thread between saves and writes.
+ *   <li>{@link #save} and {@link #write} are the only mutations of the log and hard state. When
+ *       {@link #save} returns, what it was given is as durable as the store's sync policy promises (the
+ *       in-memory store: survives a simulated crash, not a real one). The driver calls it before sending
+ *       any message that depends on what it saves.
+ *   <li>{@link #write} is for a leader's own entries, which the leader counts toward a majority only once
+ *       durable: it writes them (readable at once) and says whether they still owe a force. If they do, the
+ *       driver runs {@link #force()} (on another thread, while it goes on writing and answering) and only
+ *       then tells the core they are durable. A hard state that changes the term or the vote is durable
+ *       when {@code write} returns, as with {@code save}. Every other mutation, and {@link #save}'s own
+ *       force, waits for a running {@code force()} to end and leaves nothing unforced that the policy wants
+ *       forced: a member that stops leading makes its earlier writes durable with its first save, before it
+ *       answers anyone.
  *   <li>Appended entries replace every stored entry at or after the first new entry's index: that is how
  *       a follower's conflicting, uncommitted suffix is truncated (Raft §5.3).
  *   <li>Indexes start at 1. Reads outside {@code [firstIndex() - 1, lastIndex()]} throw
@@ -99,6 +109,37 @@ public interface RaftStorage extends AutoCloseable {
    * @param entries entries to append (replacing any stored at or after the first one's index); may be empty
    */
   void save(@org.jspecify.annotations.Nullable HardState hardState, List<LogEntry> entries);
+
+  /**
+   * Writes like {@link #save}, but may leave the entries' force for a later {@link #force()}: a leader's
+   * own entries, which it counts toward a majority only once the driver reports them durable. A hard state
+   * that changes the term or the vote is durable when it returns, as with {@link #save}; so are entries
+   * that replace stored ones (a leader never writes such).
+   *
+   * <p>This default saves, so nothing is left owing.
+   *
+   * @param hardState the new hard state, or null when unchanged
+   * @param entries entries to append; may be empty
+   * @return true when the entries are written but owe a {@link #force()} before the store's policy counts
+   *     them durable; false when they are already as durable as the policy promises
+   */
+  default boolean write(@org.jspecify.annotations.Nullable HardState hardState, List<LogEntry> entries) {
+    save(hardState, entries);
+    return false;
+  }
+
+  /**
+   * Makes durable everything {@link #write} wrote before this call started. The one method that may run on
+   * a thread other than the driver's (one such thread at a time), while the driver reads and writes on.
+   *
+   * <p>This default does nothing, for stores whose {@link #write} owes nothing.
+   *
+   * @throws IllegalStateException if the store was closed
+   * @throws java.io.UncheckedIOException on an I/O failure: the driver then stops the member
+   */
+  default void force() {
+    // nothing is ever owed by the default write
+  }
 
   /**
    * Discards the entries up to {@code index}, which a durable snapshot now covers. {@link #firstIndex()}

@@ -13,12 +13,17 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #snapshot()}, if any, is installed in storage and the state machine.
  *   <li>{@link #hardState()} and {@link #entries()} are saved to stable storage in one
  *       {@link RaftStorage#save} — BEFORE any message is sent that may promise them (a vote given,
- *       entries acknowledged). The one exception: a leader's AppendRequests and heartbeats
- *       ({@link #leaderReplication()}) may go out before the save, since a leader counts its own entries
- *       toward a majority only after {@link RaftCore#advance} reports them saved.
+ *       entries acknowledged). The exceptions are a leader's: its AppendRequests and heartbeats
+ *       ({@link #leaderReplication()}) may go out before the save, and its entries may be written with
+ *       {@link RaftStorage#write} and forced later, off the driver's thread, since a leader counts its own
+ *       entries toward a majority only once they are durable: after {@link RaftCore#advance}, or after
+ *       {@link RaftCore#advanceWritten} and then {@link RaftCore#persistedTo} once forced. Its other
+ *       messages promise nothing about its entries, and a term or vote it saves is durable when
+ *       {@code write} returns.
  *   <li>{@link #messages()} are sent, in order, and transfers to {@link #snapshotTargets()} start.
  *   <li>{@link #committedEntries()} are applied to the state machine, in order. They are only ever
- *       entries saved in this or an earlier batch.
+ *       entries saved (or, on a leader, written) in this or an earlier batch. A leader may apply them
+ *       before it sends: they are durable on a majority already.
  *   <li>{@link #readStates()} are answered once the applied index reaches each one's index.
  * </ol>
  *

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,12 @@ import org.slf4j.LoggerFactory;
  * <p>A save's entries always go to one segment with one write: a new segment starts before a save that
  * would overflow the last one, never in the middle of it. So a segment may exceed the configured size by
  * one save, and a save costs one force of one file (plus the directory when it started a segment).
+ *
+ * <p><b>Threads.</b> The driver's thread calls everything except {@link #forceWritten()}, which one other
+ * thread may run at a time, while the driver goes on appending: a force started after an append makes that
+ * append durable, whatever was appended during the force is left for the next one. Every change other
+ * than an append (truncation, deletion, close) and every other force first waits for a running
+ * {@link #forceWritten()} to end, so that no file is cut, deleted or closed under it.
  */
 final class SegmentedLog implements AutoCloseable {
 
@@ -26,11 +33,18 @@ final class SegmentedLog implements AutoCloseable {
   private final Path directory;
   private final long segmentBytes;
   private final long preallocateBytes;
+  /** Whether the policy forces anything: deletions, and a segment's writes before the next one starts. */
   private final boolean syncDeletions;
   private final Syncer syncer;
   private final List<LogSegment> segments;
+  /** Guarded by {@code this}: appends add to it while a background force takes it. */
   private final Set<LogSegment> unsynced = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Held for the whole of every force and every change but an append; see the class comment. */
+  private final ReentrantLock forceLock = new ReentrantLock();
+  /** Guarded by {@code this}. */
   private boolean directoryUnsynced;
+  /** Guarded by {@link #forceLock}. */
+  private boolean closed;
   /** The last index when no segment is left: where the log was compacted. */
   private long baseIndex;
 
@@ -91,7 +105,12 @@ final class SegmentedLog implements AutoCloseable {
     return out;
   }
 
-  /** Appends entries that follow {@link #lastIndex()} with one write. */
+  /**
+   * Appends entries that follow {@link #lastIndex()} with one write. Does not wait for a running
+   * {@link #forceWritten()}, unless it starts a segment while the last one has writes not yet forced: then
+   * it forces them first (except under {@code NEVER}). A crash may keep one file's unforced writes and lose
+   * another's, and a lost tail in a segment followed by a kept one is a hole the open refuses.
+   */
   void append(List<LogEntry> entries) throws IOException {
     long total = 0;
     for (LogEntry e : entries) {
@@ -100,6 +119,17 @@ final class SegmentedLog implements AutoCloseable {
     if (total > Integer.MAX_VALUE - 64) {
       throw new IllegalArgumentException("a save of " + total + " bytes is too large for one write");
     }
+    if (syncDeletions && startsSegment(total)) {
+      sync(); // also waits for a background force that took the last segment's writes and has not ended
+    }
+    appendLocked(entries, total);
+  }
+
+  private synchronized boolean startsSegment(long total) {
+    return segments.isEmpty() || (!last().isEmpty() && last().size() + total > segmentBytes);
+  }
+
+  private synchronized void appendLocked(List<LogEntry> entries, long total) throws IOException {
     LogSegment active = segments.isEmpty() ? null : last();
     if (active == null || (!active.isEmpty() && active.size() + total > segmentBytes)) {
       active = LogSegment.create(directory, entries.get(0).index());
@@ -116,6 +146,15 @@ final class SegmentedLog implements AutoCloseable {
    * are deleted, newest first so that a crash midway leaves a shorter log, never one with a hole.
    */
   void truncateFrom(long index) throws IOException {
+    forceLock.lock();
+    try {
+      truncateLocked(index);
+    } finally {
+      forceLock.unlock();
+    }
+  }
+
+  private synchronized void truncateLocked(long index) throws IOException {
     boolean deleted = false;
     while (!segments.isEmpty() && last().firstIndex() > index) {
       LogSegment segment = segments.remove(segments.size() - 1);
@@ -140,6 +179,15 @@ final class SegmentedLog implements AutoCloseable {
    * back after a crash is deleted again at open, since the compaction mark was forced first.
    */
   void discardUpTo(long index) throws IOException {
+    forceLock.lock();
+    try {
+      discardLocked(index);
+    } finally {
+      forceLock.unlock();
+    }
+  }
+
+  private synchronized void discardLocked(long index) throws IOException {
     long lastIndex = lastIndex();
     while (!segments.isEmpty() && segments.get(0).lastIndex() <= index) {
       LogSegment segment = segments.remove(0);
@@ -152,24 +200,73 @@ final class SegmentedLog implements AutoCloseable {
     }
   }
 
-  boolean needsSync() {
+  synchronized boolean needsSync() {
     return !unsynced.isEmpty() || directoryUnsynced;
   }
 
-  /** Forces every segment written since the last sync, and the directory if a segment was created. */
+  /**
+   * Forces every segment written since the last sync, and the directory if a segment was created; first
+   * waits for a running {@link #forceWritten()}, which leaves for this one only what it did not take.
+   */
   void sync() throws IOException {
-    for (LogSegment segment : unsynced) {
+    forceLock.lock();
+    try {
+      forceTaken();
+    } finally {
+      forceLock.unlock();
+    }
+  }
+
+  /**
+   * Like {@link #sync()}, but callable from a thread other than the driver's while the driver appends:
+   * what was appended before the call is durable when it returns.
+   *
+   * @throws IllegalStateException if the log was closed meanwhile
+   */
+  void forceWritten() throws IOException {
+    forceLock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("the log in " + directory + " is closed");
+      }
+      forceTaken();
+    } finally {
+      forceLock.unlock();
+    }
+  }
+
+  /** Takes what needs a force under the monitor, then forces it outside, so appends can go on meanwhile. */
+  private void forceTaken() throws IOException {
+    List<LogSegment> segmentsToForce;
+    boolean forceDirectory;
+    synchronized (this) {
+      segmentsToForce = new ArrayList<>(unsynced);
+      unsynced.clear();
+      forceDirectory = directoryUnsynced;
+      directoryUnsynced = false;
+    }
+    // Segment before directory, as before: a crash in between leaves a new segment unlinked, whose
+    // entries were then never reported durable.
+    for (LogSegment segment : segmentsToForce) {
       segment.force(syncer);
     }
-    unsynced.clear();
-    if (directoryUnsynced) {
+    if (forceDirectory) {
       syncer.forceDirectory(directory);
-      directoryUnsynced = false;
     }
   }
 
   @Override
   public void close() throws IOException {
+    forceLock.lock();
+    try {
+      closed = true;
+      closeSegments();
+    } finally {
+      forceLock.unlock();
+    }
+  }
+
+  private synchronized void closeSegments() throws IOException {
     IOException failure = null;
     for (LogSegment segment : segments) {
       try {

@@ -22,6 +22,7 @@ import io.polis.time.Clock;
 import io.polis.time.Scheduler;
 import io.polis.transport.PeerInfo;
 import io.polis.transport.Transport;
+import io.polis.wire.LogEntry;
 import io.polis.wire.RaftMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +44,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one member's {@link RaftCore} on one thread: ticks it, feeds it messages and requests, and carries
  * out each {@link Ready} in order — save to {@link RaftStorage}, send through the {@link Transport}, apply
- * to the {@link StateMachine}, answer reads — then completes callers' futures.
+ * to the {@link StateMachine}, answer reads — then completes callers' futures. As leader it only writes its
+ * own entries and forces them on another thread ({@link LogForces}), so that its disk flush does not hold up
+ * the acknowledgements that commit them.
  *
  * <p>Inputs from other threads go through a mailbox drained on the driver's {@link Scheduler} (which must
  * run one task at a time); everything submitted between two drains becomes one batch, so concurrent
@@ -67,6 +70,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
   private final PendingRequests pending;
   private final CommandApplier applier;
   private final SnapshotCoordinator snapshots;
+  private final LogForces forces;
   private final ConcurrentLinkedQueue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Map<MemberId, Address> seenAddresses = new HashMap<>();
@@ -94,6 +98,10 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
    * @param stateMachine the application state; restored here from the newest snapshot, if any
    * @param snapshots where snapshots are kept; the log is compacted only up to a durable one
    * @param snapshotIo where snapshots are written and read for sending, off the driver thread
+   * @param logForces where the leader forces its own entries ({@link RaftStorage#force()}), one force at a
+   *     time: a thread of its own, so that the driver goes on taking acknowledgements during the force and
+   *     two followers can commit without the leader's copy; {@code Runnable::run} forces on the driver
+   *     thread. Shut it down only after the storage is closed: an interrupted force closes the log's file
    * @param transport sends to peers; inbound Raft messages must be routed to {@link #onMessage}
    * @param scheduler the driver's single thread (a {@link ProtocolThread}, or the simulator's)
    * @param clock for request deadlines
@@ -104,8 +112,8 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
    * @throws java.io.UncheckedIOException if the snapshots cannot be read
    */
   public RaftDriver(RaftDriverConfig config, MemberId id, RaftStorage storage, Configuration initial,
-      StateMachine stateMachine, SnapshotStore snapshots, Executor snapshotIo, Transport transport,
-      Scheduler scheduler, Clock clock, Executor completions, RandomGenerator random) {
+      StateMachine stateMachine, SnapshotStore snapshots, Executor snapshotIo, Executor logForces,
+      Transport transport, Scheduler scheduler, Clock clock, Executor completions, RandomGenerator random) {
     this.config = Objects.requireNonNull(config, "config");
     this.id = Objects.requireNonNull(id, "id");
     this.storage = Objects.requireNonNull(storage, "storage");
@@ -123,6 +131,12 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
     this.core = new RaftCore(id, config.group(), config.raft(), storage, initial, this.snapshots.restoreAtStart(),
         random);
     this.snapshots.attach(core, this::send);
+    this.forces = new LogForces(storage, Objects.requireNonNull(logForces, "logForces"), this::submit, e -> {
+      log.error("{} stops Raft group {}: its storage cannot force: {}", id.shortForm(), config.group(), e.toString(),
+          e);
+      close();
+    });
+    forces.attach(core);
     this.status = snapshotStatus();
   }
 
@@ -392,21 +406,41 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
         if (ready.snapshot() != null) {
           snapshots.install(ready.snapshot());
         }
+        boolean leads = ready.role() == RaftRole.LEADER;
+        // A leader's batch without new entries mostly commits and tells the followers so: its committed
+        // entries are on a majority's disks already, so callers get their answers before those sends.
+        boolean applyFirst = leads && ready.entries().isEmpty();
+        if (applyFirst) {
+          applyAndAnswer(ready);
+        }
         // A leader's entries go out first, so its own disk write overlaps its followers'.
         for (Outbound out : ready.leaderReplication()) {
           send(out);
         }
-        storage.save(ready.hardState(), ready.entries());
+        // A leader only writes its entries here and forces them off this thread (LogForces): it counts its
+        // own copy once they are durable, so meanwhile it can take acknowledgements and commit without it.
+        boolean forceOwed = false;
+        if (leads) {
+          forceOwed = storage.write(ready.hardState(), ready.entries());
+        } else {
+          storage.save(ready.hardState(), ready.entries());
+        }
         for (Outbound out : ready.afterSave()) {
           send(out);
         }
         snapshots.send(ready);
-        applier.apply(ready.committedEntries());
-        snapshots.applied(ready.committedEntries());
-        for (ReadState rs : ready.readStates()) {
-          pending.readIndexConfirmed(rs.context(), rs.index(), applier.appliedIndex());
+        if (!applyFirst) {
+          applyAndAnswer(ready);
         }
-        core.advance(ready);
+        if (leads) {
+          core.advanceWritten(ready);
+          if (!ready.entries().isEmpty()) {
+            LogEntry last = ready.entries().get(ready.entries().size() - 1);
+            forces.written(last.index(), last.term(), forceOwed);
+          }
+        } else {
+          core.advance(ready);
+        }
       }
     } catch (RuntimeException e) {
       // Storage that cannot save, or a core invariant broken: running on would risk acknowledged data.
@@ -415,6 +449,15 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
       return;
     }
     noticeStatus();
+  }
+
+  /** Applies a batch's committed entries and answers the reads it confirmed. */
+  private void applyAndAnswer(Ready ready) {
+    applier.apply(ready.committedEntries());
+    snapshots.applied(ready.committedEntries());
+    for (ReadState rs : ready.readStates()) {
+      pending.readIndexConfirmed(rs.context(), rs.index(), applier.appliedIndex());
+    }
   }
 
   private void send(MemberId to, RaftMessage message) {

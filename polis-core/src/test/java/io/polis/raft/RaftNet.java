@@ -49,6 +49,13 @@ final class RaftNet {
   record Snapshot(SnapshotMeta meta, List<LogEntry> applied) {}
 
   final Map<MemberId, Snapshot> snapshots = new LinkedHashMap<>();
+  /**
+   * Members whose batches as leader are written and left unforced ({@link RaftCore#advanceWritten}), as the
+   * driver does, until {@link #finishForce} reports them durable.
+   */
+  final Set<MemberId> forcesInBackground = new HashSet<>();
+  /** Per member: index and term of the last entry written as leader and not yet reported durable. */
+  final Map<MemberId, long[]> forceOwed = new LinkedHashMap<>();
   /** Snapshot transfers sent, per sender. */
   int snapshotsSent;
 
@@ -181,7 +188,15 @@ final class RaftNet {
         }
         applied.get(e.getKey()).addAll(ready.committedEntries());
         reads.get(e.getKey()).addAll(ready.readStates());
-        core.advance(ready);
+        if (forcesInBackground.contains(e.getKey()) && ready.role() == RaftRole.LEADER) {
+          core.advanceWritten(ready);
+          if (!ready.entries().isEmpty()) {
+            LogEntry last = ready.entries().get(ready.entries().size() - 1);
+            forceOwed.put(e.getKey(), new long[] {last.index(), last.term()});
+          }
+        } else {
+          core.advance(ready);
+        }
       }
     }
   }
@@ -228,6 +243,14 @@ final class RaftNet {
       return;
     }
     cores.get(to).step(e.from(), e.out().message());
+  }
+
+  /** Member i's background force ends: what it wrote as leader so far is reported durable. */
+  void finishForce(int i) {
+    long[] owed = forceOwed.remove(ids.get(i));
+    if (owed != null) {
+      core(i).persistedTo(owed[0], owed[1]);
+    }
   }
 
   void tick(int i) {

@@ -32,8 +32,10 @@ import org.jspecify.annotations.Nullable;
  * With {@link Options#tornWrites()} a crash may also leave the trace of a write that was in flight and so
  * never acknowledged: a record cut short after the last one, a new segment with half a header, or the
  * temporary file of a hard-state replacement that was never renamed. Crashes fall between simulated tasks,
- * and a store's write and its force happen in one task, so anything beyond that would take back a write
- * the store had already reported durable.
+ * and a save's write and its force happen in one task, so anything beyond that would take back a write
+ * the store had already reported durable. A leader's {@link FileRaftStorage#write} and its
+ * {@link FileRaftStorage#force()} are separate tasks: a crash between them takes back entries the leader
+ * never counted.
  *
  * <p><b>Simplifications.</b> Hard-state and compaction files are replaced by a forced rename, so they are
  * left alone: old or new, they are whole, and at task granularity they are always new. Deletions and
@@ -107,11 +109,12 @@ public final class SimulatedDisk {
     Path directory = storage.directory();
     try {
       TreeMap<Long, Path> segments = segments(directory);
+      boolean lastUnforced = false;
       for (Path file : segments.values()) {
-        loseUnforcedTail(file);
+        lastUnforced = loseUnforcedTail(file);
       }
       if (options.tornWrites()) {
-        leaveInFlightWrite(directory, segments);
+        leaveInFlightWrite(directory, segments, lastUnforced);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot simulate a crash in " + directory, e);
@@ -191,13 +194,14 @@ public final class SimulatedDisk {
     durable.put(file.toAbsolutePath().normalize(), new Durable(fileKey(file), channel.size()));
   }
 
-  private void loseUnforcedTail(Path file) throws IOException {
+  /** Returns whether the file had bytes never forced. */
+  private boolean loseUnforcedTail(Path file) throws IOException {
     Durable known = durable.get(file.toAbsolutePath().normalize());
     // A file recreated under the same name since its last force has nothing durable yet.
     long durableLength = known != null && Objects.equals(known.fileKey(), fileKey(file)) ? known.length() : 0;
     long size = Files.size(file);
     if (size <= durableLength) {
-      return;
+      return false;
     }
     long keep = durableLength;
     if (options.keepUnsynced() && random.nextBoolean()) {
@@ -207,20 +211,26 @@ public final class SimulatedDisk {
       channel.truncate(keep);
     }
     droppedBytes += size - keep;
+    return true;
   }
 
-  private void leaveInFlightWrite(Path directory, TreeMap<Long, Path> segments) throws IOException {
+  /**
+   * @param lastUnforced whether the last segment had writes never forced: then no write was starting a new
+   *     segment, since the store forces a segment's writes before it starts the next one
+   */
+  private void leaveInFlightWrite(Path directory, TreeMap<Long, Path> segments, boolean lastUnforced)
+      throws IOException {
     int kind = random.nextInt(6);
     if (kind == 0 || segments.isEmpty()) {
       // A hard state being replaced: the temporary file was written but never renamed.
       byte[] junk = new byte[random.nextInt(40)];
       random.nextBytes(junk);
       Files.write(directory.resolve(HardStateFile.FILE_NAME + MetadataFile.TEMP_SUFFIX), junk);
-    } else if (kind == 1 && !recordOffsets(segments.lastEntry().getValue()).isEmpty()) {
+    } else if (kind == 1 && !lastUnforced && !recordOffsets(segments.lastEntry().getValue()).isEmpty()) {
       // A save that was starting a segment: the header cut short.
       long next = segments.lastKey() + recordOffsets(segments.lastEntry().getValue()).size();
       Files.write(directory.resolve(LogSegment.fileName(next)), new byte[random.nextInt(LogSegment.HEADER_BYTES)]);
-    } else if (kind <= 3) { // also kind 1 when the last segment is empty: a new one would take its name
+    } else if (kind <= 3) { // also kind 1 when the last segment is empty (a new one would take its name) or unforced
       // A save cut short: the start of a record of the next entry.
       Path last = segments.lastEntry().getValue();
       long index = segments.lastKey() + recordOffsets(last).size();

@@ -26,7 +26,7 @@ class RaftDriverTest {
     LocalTransport transport = sim.network().transport(TransportConfig.builder(id).clusterName("driver").build());
     transport.start((from, message) -> { });
     RaftDriver driver = new RaftDriver(RaftDriverConfig.defaults(), id, new InMemoryRaftStorage(), initial,
-        (index, command) -> command, new io.polis.raft.InMemorySnapshotStore(), sim.scheduler()::execute, transport, sim.scheduler(), sim.scheduler(), Runnable::run, sim.fork());
+        (index, command) -> command, new io.polis.raft.InMemorySnapshotStore(), sim.scheduler()::execute, sim.scheduler()::execute, transport, sim.scheduler(), sim.scheduler(), Runnable::run, sim.fork());
     driver.start();
     return driver;
   }

@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A Raft group of real members in this JVM: each with its own TCP transport on 127.0.0.1 (ephemeral
- * port), driver thread and in-memory storage. Used by the TCP tests and by the benchmarks (test-jar).
+ * port), driver thread, thread for its own log forces when it leads, and storage. Used by the TCP tests
+ * and by the benchmarks (test-jar).
  */
 public final class RaftTcpCluster implements AutoCloseable {
 
@@ -38,6 +39,8 @@ public final class RaftTcpCluster implements AutoCloseable {
     private Transport transport;
     private MessageRouter router = new MessageRouter();
     private ProtocolThread thread;
+    /** Where the member, when it leads, forces its own log: off its driver thread. */
+    private ExecutorService logForces;
     private RaftStorage storage;
     private @Nullable RaftDriver driver;
     private @Nullable StateMachine stateMachine;
@@ -56,6 +59,11 @@ public final class RaftTcpCluster implements AutoCloseable {
           .port(port).ioThreads(1).shutdownTimeout(Duration.ofSeconds(1)).build());
       router = new MessageRouter();
       thread = new ProtocolThread("polis-raft-" + index);
+      logForces = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "polis-raft-forces-" + index);
+        t.setDaemon(true);
+        return t;
+      });
       transport.start(router).join();
       address = transport.localAddress();
     }
@@ -104,8 +112,9 @@ public final class RaftTcpCluster implements AutoCloseable {
       stopped = true;
       thread.close();
       transport.close();
-      storage.close();
+      storage.close(); // waits for a force under way
       snapshots.close(); // waits for a save under way on the shared snapshot thread
+      logForces.shutdownNow();
     }
   }
 
@@ -194,7 +203,7 @@ public final class RaftTcpCluster implements AutoCloseable {
   private void startDriver(Member m) {
     m.stateMachine = stateMachines.get();
     m.driver = new RaftDriver(config, m.id, m.storage, initial, m.stateMachine, m.snapshots, snapshotIo,
-        m.transport, m.thread, Clock.system(), completions, seeds.split());
+        m.logForces, m.transport, m.thread, Clock.system(), completions, seeds.split());
     RaftDriver driver = m.driver;
     m.router.routeRaft(driver::onMessage);
     m.stopped = false;

@@ -294,7 +294,7 @@ class QuorumRecoveryTest {
         .advertisedAddress(addresses.get(id)).build());
     Applied applied = new Applied();
     RaftDriver driver = new RaftDriver(config, id, storage, Configuration.EMPTY, applied, snapshots,
-        scheduler::execute, transport, scheduler, sim.scheduler(), Runnable::run, sim.fork());
+        scheduler::execute, scheduler::execute, transport, scheduler, sim.scheduler(), Runnable::run, sim.fork());
     transport.start((from, message) -> {
       if (message instanceof RaftMessage raft) {
         driver.onMessage(from, raft);

@@ -153,9 +153,14 @@ public final class RaftMemberProcess {
       t.setDaemon(true);
       return t;
     });
+    ExecutorService logForces = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "polis-raft-forces");
+      t.setDaemon(true);
+      return t;
+    });
     FileSnapshotStore snapshots = FileSnapshotStore.open(dataDir.resolve("snapshots"));
     RaftDriver driver = new RaftDriver(CONFIG, id, storage, Configuration.EMPTY, stateMachine, snapshots, snapshotIo,
-        transport, thread, Clock.system(), completions, new SplittableRandom());
+        logForces, transport, thread, Clock.system(), completions, new SplittableRandom());
     router.routeRaft(driver::onMessage);
     driver.start();
     formation.watch(driver);

@@ -80,7 +80,7 @@ final class SimFormingNode {
     formation.start().thenAccept(decided -> {
       outcome = decided;
       RaftDriver d = new RaftDriver(raftConfig, id, storage, Configuration.EMPTY, stateMachines.apply(this), snapshots,
-          s::execute, t, s, sim.scheduler(), Runnable::run, sim.fork());
+          s::execute, s::execute, t, s, sim.scheduler(), Runnable::run, sim.fork());
       router.routeRaft(d::onMessage);
       d.start();
       formation.watch(d);

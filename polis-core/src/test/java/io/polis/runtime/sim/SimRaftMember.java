@@ -19,6 +19,11 @@ import io.polis.transport.TransportConfig;
 import io.polis.transport.local.LocalTransport;
 import io.polis.wire.RaftMessage;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -37,6 +42,9 @@ final class SimRaftMember {
    * @param config the store's settings
    */
   record OnDisk(SimulatedDisk disk, Path directory, FileStorageConfig config) {}
+
+  /** The longest a leader's background force of its log takes, in virtual time. */
+  private static final long MAX_FORCE_NANOS = 2_000_000;
 
   final MemberId id;
   final Address address;
@@ -63,6 +71,10 @@ final class SimRaftMember {
   long seenDurableCommit;
   long seenCommit;
   long seenApplied;
+
+  /** While set, the leader's background forces of its own log wait here instead of running. */
+  boolean holdForces;
+  final List<Runnable> heldForces = new ArrayList<>();
 
   /** Outlives crashes, as a disk would; a member restarted without storage gets a new one. */
   InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
@@ -97,8 +109,19 @@ final class SimRaftMember {
     transport = sim.network().transport(TransportConfig.builder(id).clusterName("sim").advertisedAddress(address)
         .build());
     stateMachine = stateMachines.get();
-    driver = new RaftDriver(config, id, storage, initial, stateMachine, snapshots, scheduler::execute, transport,
-        scheduler, sim.scheduler(), Runnable::run, sim.fork());
+    // The leader's own forces take up to 2 ms of virtual time, as a disk's flush would: followers' answers
+    // can then commit before it, and a crash can fall between the leader's write and its force.
+    RandomGenerator forceTimes = sim.fork();
+    PausableScheduler s = scheduler;
+    Executor logForces = task -> {
+      if (holdForces) {
+        heldForces.add(task);
+      } else {
+        s.schedule(Duration.ofNanos(forceTimes.nextLong(MAX_FORCE_NANOS)), task);
+      }
+    };
+    driver = new RaftDriver(config, id, storage, initial, stateMachine, snapshots, scheduler::execute, logForces,
+        transport, scheduler, sim.scheduler(), Runnable::run, sim.fork());
     RaftDriver d = driver;
     transport.start((from, message) -> {
       if (message instanceof RaftMessage raft) {
@@ -111,6 +134,7 @@ final class SimRaftMember {
 
   /** Stops abruptly: queued work and unsaved state are lost, open requests never complete. */
   void crash() {
+    heldForces.clear();
     scheduler.kill();
     transport.close();
     up = false;
