@@ -1,6 +1,8 @@
 package io.polis.transport.netty;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
@@ -58,8 +60,45 @@ final class ChannelPipelines {
     p.addLast(HANDSHAKE, handshake);
   }
 
+  /**
+   * Writes a message and flushes it: from the channel's own event loop at once, before this returns;
+   * from any other thread through the flush consolidation, as one task on the loop.
+   *
+   * @return the write's future
+   */
+  static ChannelFuture writeAndFlush(Channel channel, Object message) {
+    if (!channel.eventLoop().inEventLoop()) {
+      return channel.writeAndFlush(message);
+    }
+    ChannelFuture written = channel.write(message);
+    flush(channel);
+    return written;
+  }
+
+  /**
+   * Flushes what was written: from the channel's own event loop at once, before this returns; from any
+   * other thread through the flush consolidation.
+   */
+  static void flush(Channel channel) {
+    if (!channel.eventLoop().inEventLoop()) {
+      channel.flush();
+      return;
+    }
+    ChannelHandlerContext consolidation = channel.pipeline().context(FLUSH_CONSOLIDATION);
+    if (consolidation == null) {
+      channel.flush(); // a closed channel has lost its handlers; there is nothing to bypass
+      return;
+    }
+    // On the loop and outside a read, the consolidation handler would only schedule the flush as a later
+    // loop task; a caller that then blocks the loop (a follower forcing its log) would hold the message
+    // back for the whole block. A flush started at the handler's own context goes to the stages before it
+    // (TLS, then the socket), past the consolidation, whose pending flushes then find nothing left to do.
+    consolidation.flush();
+  }
+
   private void addCommonStages(ChannelPipeline p) {
     // Merges flushes of messages written from protocol threads; keeps latency when traffic is light.
+    // A writer on the event loop itself flushes past it: see flush(Channel).
     p.addLast(FLUSH_CONSOLIDATION, new FlushConsolidationHandler(EXPLICIT_FLUSH_AFTER_FLUSHES, true));
     // Cuts frames, refusing oversized ones before allocating, and decodes them; one per channel.
     p.addLast(FRAME_DECODER, new FrameDecoder(context.config.maxFrameBytes()));

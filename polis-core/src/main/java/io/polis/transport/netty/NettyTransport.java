@@ -65,6 +65,8 @@ public final class NettyTransport implements Transport {
   private @Nullable Channel serverChannel;
   private @Nullable Bootstrap clientBootstrap;
   private @Nullable ChannelPipelines pipelines;
+  /** Made once the server channel is bound, before the start completes; volatile as any thread may ask. */
+  private volatile @Nullable EventLoopScheduler loopScheduler;
 
   /**
    * Creates a transport; nothing is bound until {@link #start(InboundHandler)}.
@@ -95,6 +97,29 @@ public final class NettyTransport implements Transport {
    */
   public int inboundConnectionCount() {
     return inboundChannels.size();
+  }
+
+  /**
+   * Returns a scheduler that runs tasks on this transport's event loop, for a protocol engine that should
+   * run where its connections are served (see {@link EventLoopScheduler} for the rules its tasks follow).
+   * With {@link TransportConfig.Builder#ioThreads(int) ioThreads(1)} that loop serves every connection,
+   * inbound and outbound, so the engine's inbound messages arrive on it and its sends need no hand-off;
+   * with more threads connections stay spread over all loops and only those on this one benefit.
+   *
+   * <p>A message sent from the loop is flushed to the socket before {@code send} returns, so it leaves
+   * even if the task then blocks the loop for a moment; sends from other threads are still batched.
+   *
+   * @return the same scheduler on every call
+   * @throws IllegalStateException if {@link #start(InboundHandler)} has not completed successfully
+   */
+  public EventLoopScheduler eventLoopScheduler() {
+    EventLoopScheduler scheduler = loopScheduler;
+    if (scheduler == null) {
+      throw new IllegalStateException(state.get() == State.NEW || state.get() == State.STARTING
+          ? "transport not started; the event loop scheduler exists once start() has completed"
+          : "transport did not start (it failed, or was shut down first); it has no event loop");
+    }
+    return scheduler;
   }
 
   @Override
@@ -147,6 +172,9 @@ public final class NettyTransport implements Transport {
         .map(a -> a.port() == 0 ? new Address(a.host(), bound.getPort()) : a)
         .orElseGet(() -> new Address(advertisableHost(bound), bound.getPort()));
     context.started(advertised, handler);
+    // The listening channel's loop: with one I/O thread the loop of every connection; with more, any is
+    // as good as another (and taking this one leaves the group's round-robin of connections untouched).
+    loopScheduler = new EventLoopScheduler(channel.eventLoop());
     state.set(State.RUNNING);
     log.info("{} listening on {} as {} in cluster '{}' (engine {}, tls {}, authentication {})", context.node,
         Address.of(bound), advertised, config.clusterName(), io.name(), config.tls().isPresent() ? "on" : "off",
@@ -265,8 +293,8 @@ public final class NettyTransport implements Transport {
     connections.values().forEach(c -> closing.add(c.close()));
     for (Channel inbound : inboundChannels) {
       // Tell the peer this is a departure, not a failure; the flush carries what was queued before.
-      closing.add(whenClosed(inbound.writeAndFlush(Goodbye.INSTANCE).addListener(ChannelFutureListener.CLOSE)
-          .channel().closeFuture()));
+      closing.add(whenClosed(ChannelPipelines.writeAndFlush(inbound, Goodbye.INSTANCE)
+          .addListener(ChannelFutureListener.CLOSE)));
     }
     long timeoutNanos = config.shutdownTimeout().toNanos();
     CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))

@@ -126,7 +126,7 @@ final class PeerConnection {
       closed.complete(null);
       return;
     }
-    ch.writeAndFlush(Goodbye.INSTANCE).addListener(ChannelFutureListener.CLOSE);
+    ChannelPipelines.writeAndFlush(ch, Goodbye.INSTANCE).addListener(ChannelFutureListener.CLOSE);
     ch.closeFuture().addListener(f -> closed.complete(null));
   }
 
@@ -201,9 +201,13 @@ final class PeerConnection {
           + " closed right after its handshake", null));
       return false;
     }
-    while (!pending.isEmpty()) {
-      Pending next = pending.poll();
-      write(ch, next.message()).whenComplete((v, e) -> complete(next.result(), e));
+    if (!pending.isEmpty()) {
+      // Usually on the event loop (the handshake ends in a read): one flush for the lot, not one per message.
+      while (!pending.isEmpty()) {
+        Pending next = pending.poll();
+        write(ch, next.message(), false).whenComplete((v, e) -> complete(next.result(), e));
+      }
+      ChannelPipelines.flush(ch);
     }
     if (closeRequested) {
       closeNow();
@@ -262,12 +266,21 @@ final class PeerConnection {
   }
 
   private CompletableFuture<Void> write(Channel ch, PeerMessage message) {
+    return write(ch, message, true);
+  }
+
+  /**
+   * @param flush whether to flush now; see {@link ChannelPipelines#flush(Channel)} for why a write made on
+   *     the event loop is flushed before this returns
+   */
+  private CompletableFuture<Void> write(Channel ch, PeerMessage message, boolean flush) {
     if (!ch.isWritable()) {
       long pendingBytes = context.config.writeBufferLowWatermark() + ch.bytesBeforeWritable();
       return CompletableFuture.failedFuture(new BackpressureException(address, pendingBytes + " bytes"));
     }
     CompletableFuture<Void> result = new CompletableFuture<>();
-    ch.writeAndFlush(message).addListener(f -> {
+    ChannelFuture written = flush ? ChannelPipelines.writeAndFlush(ch, message) : ch.write(message);
+    written.addListener(f -> {
       if (f.isSuccess()) {
         result.complete(null);
       } else {
