@@ -103,7 +103,10 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
    *     two followers can commit without the leader's copy; {@code Runnable::run} forces on the driver
    *     thread. Shut it down only after the storage is closed: an interrupted force closes the log's file
    * @param transport sends to peers; inbound Raft messages must be routed to {@link #onMessage}
-   * @param scheduler the driver's single thread (a {@link ProtocolThread}, or the simulator's)
+   * @param scheduler the driver's single thread: a {@link ProtocolThread}; the event loop of the transport
+   *     ({@link io.polis.transport.netty.NettyTransport#eventLoopScheduler()}, one I/O thread), which saves
+   *     two thread hand-offs per message but is then blocked while a follower forces its log or the state
+   *     machine applies, so only for a state machine whose apply is quick; or the simulator's
    * @param clock for request deadlines
    * @param completions where callers' futures are completed, so their continuations stay off the driver
    *     thread

@@ -17,6 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Three real members on 127.0.0.1 over the TCP transport. */
 class RaftOverTcpTest {
@@ -45,9 +47,11 @@ class RaftOverTcpTest {
     return (Journal) m.stateMachine();
   }
 
-  @Test
-  void electsReplicatesForwardsAndFailsOver() throws Exception {
-    cluster = new RaftTcpCluster(3, RaftDriverConfig.defaults(), Journal::new);
+  /** Both places a driver can run: on its transport's event loop, and on a thread of its own. */
+  @ParameterizedTest
+  @EnumSource(RaftTcpCluster.DriverThread.class)
+  void electsReplicatesForwardsAndFailsOver(RaftTcpCluster.DriverThread driverThread) throws Exception {
+    cluster = new RaftTcpCluster(3, RaftDriverConfig.defaults(), Journal::new, driverThread);
     await().atMost(Duration.ofSeconds(10)).until(() -> cluster.agreedLeader() != null);
     RaftTcpCluster.Member leader = cluster.agreedLeader();
     RaftTcpCluster.Member follower = cluster.members().stream().filter(m -> m != leader).findFirst().orElseThrow();

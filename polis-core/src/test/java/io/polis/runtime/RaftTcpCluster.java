@@ -27,10 +27,35 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A Raft group of real members in this JVM: each with its own TCP transport on 127.0.0.1 (ephemeral
- * port), driver thread, thread for its own log forces when it leads, and storage. Used by the TCP tests
+ * port, one event loop), driver (on that event loop, or on a thread of its own: {@link DriverThread}),
+ * thread for its own log forces when it leads, and storage. Used by the TCP tests
  * and by the benchmarks (test-jar).
  */
 public final class RaftTcpCluster implements AutoCloseable {
+
+  /** Where each member's Raft driver runs. */
+  public enum DriverThread {
+    /** On the event loop of the member's transport: no thread hand-off between the socket and the driver. */
+    EVENT_LOOP,
+    /** On a {@link ProtocolThread} of its own, which the transport's event loop hands messages to. */
+    OWN_THREAD;
+
+    /**
+     * Reads {@code -Dpolis.raft.driverThread=event-loop|own-thread} (default event-loop), so that a
+     * benchmark can compare the two.
+     *
+     * @return the choice
+     */
+    public static DriverThread fromSystemProperty() {
+      String value = System.getProperty("polis.raft.driverThread", "event-loop");
+      return switch (value) {
+        case "event-loop" -> EVENT_LOOP;
+        case "own-thread" -> OWN_THREAD;
+        default -> throw new IllegalArgumentException(
+            "-Dpolis.raft.driverThread must be event-loop or own-thread, was " + value);
+      };
+    }
+  }
 
   /** One member. */
   public static final class Member {
@@ -38,7 +63,9 @@ public final class RaftTcpCluster implements AutoCloseable {
     private final int index;
     private Transport transport;
     private MessageRouter router = new MessageRouter();
-    private ProtocolThread thread;
+    private final DriverThread driverThread;
+    private @Nullable ProtocolThread thread;
+    private io.polis.time.Scheduler scheduler;
     /** Where the member, when it leads, forces its own log: off its driver thread. */
     private ExecutorService logForces;
     private RaftStorage storage;
@@ -48,17 +75,18 @@ public final class RaftTcpCluster implements AutoCloseable {
     private boolean stopped;
     private Address address;
 
-    Member(int index) {
+    Member(int index, DriverThread driverThread) {
       this.id = MemberId.random();
       this.index = index;
+      this.driverThread = driverThread;
       bind(0);
     }
 
     private void bind(int port) {
-      transport = new NettyTransport(TransportConfig.builder(id).clusterName("raft-tcp").bindHost("127.0.0.1")
-          .port(port).ioThreads(1).shutdownTimeout(Duration.ofSeconds(1)).build());
+      NettyTransport netty = new NettyTransport(TransportConfig.builder(id).clusterName("raft-tcp")
+          .bindHost("127.0.0.1").port(port).ioThreads(1).shutdownTimeout(Duration.ofSeconds(1)).build());
+      transport = netty;
       router = new MessageRouter();
-      thread = new ProtocolThread("polis-raft-" + index);
       logForces = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "polis-raft-forces-" + index);
         t.setDaemon(true);
@@ -66,6 +94,13 @@ public final class RaftTcpCluster implements AutoCloseable {
       });
       transport.start(router).join();
       address = transport.localAddress();
+      if (driverThread == DriverThread.EVENT_LOOP) {
+        thread = null;
+        scheduler = netty.eventLoopScheduler();
+      } else {
+        thread = new ProtocolThread("polis-raft-" + index);
+        scheduler = thread;
+      }
     }
 
     /** @return the member id */
@@ -110,8 +145,10 @@ public final class RaftTcpCluster implements AutoCloseable {
      */
     public void kill() {
       stopped = true;
-      thread.close();
-      transport.close();
+      if (thread != null) {
+        thread.close();
+      }
+      transport.close(); // also stops a driver on its event loop
       storage.close(); // waits for a force under way
       snapshots.close(); // waits for a save under way on the shared snapshot thread
       logForces.shutdownNow();
@@ -139,6 +176,19 @@ public final class RaftTcpCluster implements AutoCloseable {
    */
   public RaftTcpCluster(int size, RaftDriverConfig config, Supplier<? extends StateMachine> stateMachines) {
     this(size, config, stateMachines, i -> new InMemoryRaftStorage());
+  }
+
+  /**
+   * Starts {@code size} members as one group, in memory, with their drivers where the caller says.
+   *
+   * @param size the number of voters
+   * @param config the driver settings
+   * @param stateMachines makes each member's state machine
+   * @param driverThread where the drivers run
+   */
+  public RaftTcpCluster(int size, RaftDriverConfig config, Supplier<? extends StateMachine> stateMachines,
+      DriverThread driverThread) {
+    this(size, config, stateMachines, i -> new InMemoryRaftStorage(), inMemorySnapshots(size), driverThread);
   }
 
   /**
@@ -175,11 +225,27 @@ public final class RaftTcpCluster implements AutoCloseable {
    */
   public RaftTcpCluster(int size, RaftDriverConfig config, Supplier<? extends StateMachine> stateMachines,
       IntFunction<? extends RaftStorage> storages, IntFunction<? extends SnapshotStore> snapshotStores) {
+    this(size, config, stateMachines, storages, snapshotStores, DriverThread.fromSystemProperty());
+  }
+
+  /**
+   * Starts a cluster whose drivers run where the caller says.
+   *
+   * @param size the number of voters
+   * @param config the driver settings
+   * @param stateMachines makes each member's state machine
+   * @param storages opens member {@code i}'s storage, again on a restart
+   * @param snapshotStores opens member {@code i}'s snapshot store, again on a restart
+   * @param driverThread where the drivers run
+   */
+  public RaftTcpCluster(int size, RaftDriverConfig config, Supplier<? extends StateMachine> stateMachines,
+      IntFunction<? extends RaftStorage> storages, IntFunction<? extends SnapshotStore> snapshotStores,
+      DriverThread driverThread) {
     this.storages = storages;
     this.snapshotStores = snapshotStores;
     Map<MemberId, Address> voters = new LinkedHashMap<>();
     for (int i = 0; i < size; i++) {
-      Member m = new Member(i);
+      Member m = new Member(i, driverThread);
       m.storage = storages.apply(i);
       m.snapshots = snapshotStores.apply(i);
       members.add(m);
@@ -203,7 +269,7 @@ public final class RaftTcpCluster implements AutoCloseable {
   private void startDriver(Member m) {
     m.stateMachine = stateMachines.get();
     m.driver = new RaftDriver(config, m.id, m.storage, initial, m.stateMachine, m.snapshots, snapshotIo,
-        m.logForces, m.transport, m.thread, Clock.system(), completions, seeds.split());
+        m.logForces, m.transport, m.scheduler, Clock.system(), completions, seeds.split());
     RaftDriver driver = m.driver;
     m.router.routeRaft(driver::onMessage);
     m.stopped = false;

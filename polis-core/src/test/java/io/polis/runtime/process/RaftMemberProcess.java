@@ -127,7 +127,6 @@ public final class RaftMemberProcess {
         // after it listens again.
         .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
         .shutdownTimeout(Duration.ofSeconds(1)).build());
-    ProtocolThread thread = new ProtocolThread("polis-raft-" + id.shortForm());
     ProtocolThread membershipThread = new ProtocolThread("polis-membership-" + id.shortForm());
     ProtocolThread formationThread = new ProtocolThread("polis-formation-" + id.shortForm());
     ExecutorService completions = Executors.newSingleThreadExecutor(r -> {
@@ -160,7 +159,7 @@ public final class RaftMemberProcess {
     });
     FileSnapshotStore snapshots = FileSnapshotStore.open(dataDir.resolve("snapshots"));
     RaftDriver driver = new RaftDriver(CONFIG, id, storage, Configuration.EMPTY, stateMachine, snapshots, snapshotIo,
-        logForces, transport, thread, Clock.system(), completions, new SplittableRandom());
+        logForces, transport, transport.eventLoopScheduler(), Clock.system(), completions, new SplittableRandom());
     router.routeRaft(driver::onMessage);
     driver.start();
     formation.watch(driver);
@@ -178,7 +177,7 @@ public final class RaftMemberProcess {
     autopilot.close();
     formation.close();
     membership.stop();
-    stop(driver, thread, transport, storage, completions);
+    stop(driver, transport, storage, completions);
     snapshotIo.shutdown();
     snapshotIo.awaitTermination(5, TimeUnit.SECONDS);
     snapshots.close(); // after the snapshot thread, which may still be writing one
@@ -258,19 +257,18 @@ public final class RaftMemberProcess {
     }
   }
 
-  private static void stop(RaftDriver driver, ProtocolThread thread, NettyTransport transport,
-      FileRaftStorage storage, ExecutorService completions) throws InterruptedException {
+  private static void stop(RaftDriver driver, NettyTransport transport, FileRaftStorage storage,
+      ExecutorService completions) throws InterruptedException {
     driver.close();
-    // close() only queues its work on the driver thread; wait for it before stopping that thread, which
-    // would drop it, and before closing the storage the thread writes to.
+    // close() only queues its work on the driver's event loop; wait for it before stopping the transport,
+    // whose loop would drop it, and before closing the storage the driver writes to.
     CompletableFuture<Void> driverStopped = new CompletableFuture<>();
-    thread.execute(() -> driverStopped.complete(null));
+    transport.eventLoopScheduler().execute(() -> driverStopped.complete(null));
     try {
       driverStopped.get(5, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       log.warn("the driver did not stop within 5 s: {}", e.toString());
     }
-    thread.close();
     transport.close();
     storage.close();
     completions.shutdown();
