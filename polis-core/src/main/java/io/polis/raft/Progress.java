@@ -24,6 +24,10 @@ final class Progress {
   long ackedRound;
   /** Leader tick at which the newest heartbeat it acknowledged was sent (for lease reads). */
   long ackedSentTick = Long.MIN_VALUE;
+  /** The highest commit index sent to this member, in an AppendRequest or a heartbeat. */
+  long commitSent;
+  /** The last entry made from a proposal this member forwarded: it waits to apply that one itself. */
+  long forwardedIndex;
   /** In SNAPSHOT: the index of the snapshot being sent. */
   long pendingSnapshot;
   final Inflights inflights;

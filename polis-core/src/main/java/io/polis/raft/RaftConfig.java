@@ -19,10 +19,14 @@ import java.util.Objects;
  * @param leaseTicks for {@link ReadMode#LEASE}: how long a majority's acknowledgement counts as proof of
  *     leadership; must be less than {@code electionTicks} so the lease ends before anyone can elect
  *     another leader
+ * @param announceCommitAtOnce whether a leader sends every advance of its commit index to every follower
+ *     at once (a round of empty AppendRequests and their answers per commit), rather than on the next
+ *     AppendRequest or heartbeat and at the latest on its next tick; members waiting on the index (for a
+ *     proposal they forwarded, or a read) are told at once either way
  */
 public record RaftConfig(int electionTicks, int heartbeatTicks, long maxEntriesBytesPerMessage,
     int maxInflightMessages, long maxInflightBytes, boolean preVote, boolean checkQuorum, ReadMode readMode,
-    int leaseTicks) {
+    int leaseTicks, boolean announceCommitAtOnce) {
 
   /**
    * Default {@link #electionTicks()}: 30, which with the driver's default 5 ms tick means election
@@ -73,7 +77,8 @@ public record RaftConfig(int electionTicks, int heartbeatTicks, long maxEntriesB
   }
 
   /**
-   * Returns the defaults: 30 election ticks, 10 heartbeat ticks, PreVote and CheckQuorum on, safe reads.
+   * Returns the defaults: 30 election ticks, 10 heartbeat ticks, PreVote and CheckQuorum on, safe reads,
+   * the commit index announced with the next message or tick.
    *
    * @return the default configuration
    */
@@ -101,6 +106,7 @@ public record RaftConfig(int electionTicks, int heartbeatTicks, long maxEntriesB
     private boolean checkQuorum = true;
     private ReadMode readMode = ReadMode.SAFE;
     private int leaseTicks = -1;
+    private boolean announceCommitAtOnce;
 
     private Builder() {}
 
@@ -147,6 +153,19 @@ public record RaftConfig(int electionTicks, int heartbeatTicks, long maxEntriesB
     }
 
     /**
+     * Sends each new commit index to every follower at once instead of with the next message or tick:
+     * followers apply sooner when writes are sparse, at the price of a round of messages per commit,
+     * which on a loaded machine delays the next write (measured in docs/benchmarks.md).
+     *
+     * @param enabled see {@link RaftConfig#announceCommitAtOnce()}
+     * @return this builder
+     */
+    public Builder announceCommitAtOnce(boolean enabled) {
+      this.announceCommitAtOnce = enabled;
+      return this;
+    }
+
+    /**
      * Chooses lease reads with the given lease.
      *
      * @param ticks see {@link RaftConfig#leaseTicks()}
@@ -166,7 +185,8 @@ public record RaftConfig(int electionTicks, int heartbeatTicks, long maxEntriesB
      */
     public RaftConfig build() {
       return new RaftConfig(electionTicks, heartbeatTicks, maxEntriesBytesPerMessage, maxInflightMessages,
-          maxInflightBytes, preVote, checkQuorum, readMode, readMode == ReadMode.LEASE ? leaseTicks : 0);
+          maxInflightBytes, preVote, checkQuorum, readMode, readMode == ReadMode.LEASE ? leaseTicks : 0,
+          announceCommitAtOnce);
     }
   }
 }

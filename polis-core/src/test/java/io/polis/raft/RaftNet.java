@@ -27,7 +27,8 @@ final class RaftNet {
   static final RaftConfig SCRIPTED = scriptedBuilder().build();
 
   static RaftConfig.Builder scriptedBuilder() {
-    return RaftConfig.builder().electionTicks(10).heartbeatTicks(1);
+    // Commits announced at once, as the paper's scenarios expect; CommitNoticeTest covers the default.
+    return RaftConfig.builder().electionTicks(10).heartbeatTicks(1).announceCommitAtOnce(true);
   }
 
   final List<MemberId> ids = new ArrayList<>();
