@@ -101,7 +101,10 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
    * @param logForces where the leader forces its own entries ({@link RaftStorage#force()}), one force at a
    *     time: a thread of its own, so that the driver goes on taking acknowledgements during the force and
    *     two followers can commit without the leader's copy; {@code Runnable::run} forces on the driver
-   *     thread. Shut it down only after the storage is closed: an interrupted force closes the log's file
+   *     thread, after the batch's AppendRequests went out: the better choice for a driver on its transport's
+   *     event loop, where a force thread's wake-up would start the force later (measured, see
+   *     docs/benchmarks.md). Shut it down only after the storage is closed: an interrupted force closes the
+   *     log's file
    * @param transport sends to peers; inbound Raft messages must be routed to {@link #onMessage}
    * @param scheduler the driver's single thread: a {@link ProtocolThread}; the event loop of the transport
    *     ({@link io.polis.transport.netty.NettyTransport#eventLoopScheduler()}, one I/O thread), which saves

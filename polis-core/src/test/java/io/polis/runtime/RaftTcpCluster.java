@@ -66,8 +66,14 @@ public final class RaftTcpCluster implements AutoCloseable {
     private final DriverThread driverThread;
     private @Nullable ProtocolThread thread;
     private io.polis.time.Scheduler scheduler;
-    /** Where the member, when it leads, forces its own log: off its driver thread. */
-    private ExecutorService logForces;
+    /**
+     * Where the member, when it leads, forces its own log: on a thread of its own next to a driver thread
+     * of its own; on the event loop (after its AppendRequests went out), with a driver there. Measured on
+     * two cores: a force thread that must first be woken starts the force later than the loop would,
+     * and competes with the event loops for the cores (docs/benchmarks.md, session 5).
+     */
+    private @Nullable ExecutorService logForces;
+    private java.util.concurrent.Executor forceExecutor;
     private RaftStorage storage;
     private @Nullable RaftDriver driver;
     private @Nullable StateMachine stateMachine;
@@ -87,19 +93,23 @@ public final class RaftTcpCluster implements AutoCloseable {
           .bindHost("127.0.0.1").port(port).ioThreads(1).shutdownTimeout(Duration.ofSeconds(1)).build());
       transport = netty;
       router = new MessageRouter();
-      logForces = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "polis-raft-forces-" + index);
-        t.setDaemon(true);
-        return t;
-      });
       transport.start(router).join();
       address = transport.localAddress();
       if (driverThread == DriverThread.EVENT_LOOP) {
         thread = null;
+        logForces = null;
         scheduler = netty.eventLoopScheduler();
+        forceExecutor = Runnable::run;
       } else {
         thread = new ProtocolThread("polis-raft-" + index);
         scheduler = thread;
+        ExecutorService forces = Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "polis-raft-forces-" + index);
+          t.setDaemon(true);
+          return t;
+        });
+        logForces = forces;
+        forceExecutor = forces;
       }
     }
 
@@ -151,7 +161,9 @@ public final class RaftTcpCluster implements AutoCloseable {
       transport.close(); // also stops a driver on its event loop
       storage.close(); // waits for a force under way
       snapshots.close(); // waits for a save under way on the shared snapshot thread
-      logForces.shutdownNow();
+      if (logForces != null) {
+        logForces.shutdownNow();
+      }
     }
   }
 
@@ -269,7 +281,7 @@ public final class RaftTcpCluster implements AutoCloseable {
   private void startDriver(Member m) {
     m.stateMachine = stateMachines.get();
     m.driver = new RaftDriver(config, m.id, m.storage, initial, m.stateMachine, m.snapshots, snapshotIo,
-        m.logForces, m.transport, m.scheduler, Clock.system(), completions, seeds.split());
+        m.forceExecutor, m.transport, m.scheduler, Clock.system(), completions, seeds.split());
     RaftDriver driver = m.driver;
     m.router.routeRaft(driver::onMessage);
     m.stopped = false;

@@ -152,14 +152,9 @@ public final class RaftMemberProcess {
       t.setDaemon(true);
       return t;
     });
-    ExecutorService logForces = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "polis-raft-forces");
-      t.setDaemon(true);
-      return t;
-    });
     FileSnapshotStore snapshots = FileSnapshotStore.open(dataDir.resolve("snapshots"));
     RaftDriver driver = new RaftDriver(CONFIG, id, storage, Configuration.EMPTY, stateMachine, snapshots, snapshotIo,
-        logForces, transport, transport.eventLoopScheduler(), Clock.system(), completions, new SplittableRandom());
+        Runnable::run, transport, transport.eventLoopScheduler(), Clock.system(), completions, new SplittableRandom());
     router.routeRaft(driver::onMessage);
     driver.start();
     formation.watch(driver);
