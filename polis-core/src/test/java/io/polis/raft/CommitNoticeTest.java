@@ -18,6 +18,15 @@ class CommitNoticeTest {
     return new RaftNet(3, RaftNet.scriptedBuilder().heartbeatTicks(5).announceCommitAtOnce(atOnce).build(), 1);
   }
 
+  /** A group whose leader, member 0, has told the followers that its first entry committed. */
+  private static RaftNet settled(boolean atOnce) {
+    RaftNet net = net(atOnce);
+    net.elect(0);
+    net.tick(0);
+    net.stabilize();
+    return net;
+  }
+
   private static List<AppendRequest> recordEmptyAppends(RaftNet net) {
     List<AppendRequest> empty = new ArrayList<>();
     net.dropWhere(e -> {
@@ -31,10 +40,7 @@ class CommitNoticeTest {
 
   @Test
   void followersLearnANewCommitIndexOnTheLeadersNextTickWithoutAnExtraRound() {
-    RaftNet net = net(false);
-    net.elect(0);
-    net.tick(0);
-    net.stabilize();
+    RaftNet net = settled(false);
     List<AppendRequest> emptyAppends = recordEmptyAppends(net);
 
     net.propose(0, "x");
@@ -70,10 +76,7 @@ class CommitNoticeTest {
 
   @Test
   void aMemberThatForwardedAProposalIsToldAtOnceThatItCommitted() {
-    RaftNet net = net(false);
-    net.elect(0);
-    net.tick(0);
-    net.stabilize();
+    RaftNet net = settled(false);
 
     net.propose(1, "via a follower");
     net.stabilize();
@@ -86,10 +89,7 @@ class CommitNoticeTest {
 
   @Test
   void announcingAtOnceTellsEveryFollowerInARoundOfItsOwn() {
-    RaftNet net = net(true);
-    net.elect(0);
-    net.tick(0);
-    net.stabilize();
+    RaftNet net = settled(true);
     List<AppendRequest> emptyAppends = recordEmptyAppends(net);
 
     net.propose(0, "x");
