@@ -85,7 +85,7 @@ final class LeaderRole implements RoleBehavior {
       heartbeatElapsed = 0;
       broadcastHeartbeat();
     }
-    tellCommitIndex();
+    tellCommitIndex(false);
   }
 
   /**
@@ -94,13 +94,16 @@ final class LeaderRole implements RoleBehavior {
    * goes out here within a tick. Under light load that halves the messages of a write (no round of
    * empty AppendRequests and answers after each commit, which on a busy machine delays the next write);
    * the cost is that a follower applies up to one tick later. Members waiting on the index themselves
-   * (a forwarded proposal, a read) are told at once: {@link #tellWaitingForwarders}, {@link #answer}.
+   * (a forwarded proposal, a read) are told at once: {@link #announceCommit}, {@link #answer}.
+   *
+   * @param forwardersOnly tell only the members whose forwarded proposals are among the entries they
+   *     have not been told are committed: each waits to apply its own
    */
-  private void tellCommitIndex() {
+  private void tellCommitIndex(boolean forwardersOnly) {
     long committed = c.raftLog.committed();
     for (MemberId peer : c.tracker.peers()) {
       Progress p = c.tracker.progress(peer);
-      if (Math.min(p.match, committed) > p.commitSent) {
+      if (p.lacksCommit(committed) && (!forwardersOnly || p.forwardedIndex > p.commitSent)) {
         replicator.sendAppend(peer, true);
       }
     }
@@ -111,18 +114,7 @@ final class LeaderRole implements RoleBehavior {
     if (c.config.announceCommitAtOnce()) {
       replicator.broadcastAppend();
     } else {
-      tellWaitingForwarders();
-    }
-  }
-
-  /** Tells at once the members whose forwarded proposals just committed: each waits to apply its own. */
-  private void tellWaitingForwarders() {
-    long committed = c.raftLog.committed();
-    for (MemberId peer : c.tracker.peers()) {
-      Progress p = c.tracker.progress(peer);
-      if (p.forwardedIndex > p.commitSent && Math.min(p.match, committed) > p.commitSent) {
-        replicator.sendAppend(peer, true);
-      }
+      tellCommitIndex(true);
     }
   }
 
@@ -301,7 +293,7 @@ final class LeaderRole implements RoleBehavior {
     } else {
       c.send(requester, new ReadIndexResponse(c.group, c.term, context, index));
       Progress p = c.tracker.progress(requester);
-      if (p != null && Math.min(p.match, c.raftLog.committed()) > p.commitSent) {
+      if (p != null && p.lacksCommit(c.raftLog.committed())) {
         replicator.sendAppend(requester, true); // it applies up to the index before it reads
       }
     }
@@ -326,9 +318,9 @@ final class LeaderRole implements RoleBehavior {
     roundSentThisBatch = true;
     for (MemberId peer : c.tracker.peers()) {
       Progress p = c.tracker.progress(peer);
-      long commit = Math.min(p.match, c.raftLog.committed());
+      long commit = p.usableCommit(c.raftLog.committed());
       c.send(peer, new RaftHeartbeat(c.group, c.term, commit, round));
-      p.commitSent = Math.max(p.commitSent, commit);
+      p.toldCommit(commit);
     }
   }
 

@@ -24,7 +24,7 @@ final class Progress {
   long ackedRound;
   /** Leader tick at which the newest heartbeat it acknowledged was sent (for lease reads). */
   long ackedSentTick = Long.MIN_VALUE;
-  /** The highest commit index sent to this member, in an AppendRequest or a heartbeat. */
+  /** The highest commit index sent to this member, in an AppendRequest or a heartbeat ({@link #toldCommit}). */
   long commitSent;
   /** The last entry made from a proposal this member forwarded: it waits to apply that one itself. */
   long forwardedIndex;
@@ -35,6 +35,21 @@ final class Progress {
   Progress(long next, int maxInflight, long maxInflightBytes) {
     this.next = next;
     this.inflights = new Inflights(maxInflight, maxInflightBytes);
+  }
+
+  /** The member was sent {@code commit} as the commit index. */
+  void toldCommit(long commit) {
+    commitSent = Math.max(commitSent, commit);
+  }
+
+  /** The commit index the member can use: no further than the entries it is known to hold. */
+  long usableCommit(long committed) {
+    return Math.min(match, committed);
+  }
+
+  /** Whether the member holds entries it has not been told are committed. */
+  boolean lacksCommit(long committed) {
+    return usableCommit(committed) > commitSent;
   }
 
   void becomeProbe() {

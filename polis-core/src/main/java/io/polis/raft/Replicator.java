@@ -50,7 +50,7 @@ final class Replicator {
       bytes += e.sizeInBytes();
     }
     c.send(to, new AppendRequest(c.group, c.term, prevIndex, prevTerm, raftLog.committed(), entries));
-    p.commitSent = Math.max(p.commitSent, raftLog.committed());
+    p.toldCommit(raftLog.committed());
     p.sent(prevIndex + entries.size(), bytes, !entries.isEmpty());
     return true;
   }
