@@ -37,6 +37,36 @@ final class FollowerRole implements RoleBehavior {
     }
   }
 
+  /**
+   * Takes a snapshot offered by this term's leader ({@link RaftCore#offerSnapshot}, which checked the sender).
+   *
+   * @return true when the snapshot replaces the log and is to be installed
+   */
+  boolean offerSnapshot(MemberId from, SnapshotMeta snapshot) {
+    heardFromLeader(from);
+    long committed = c.raftLog.committed();
+    if (snapshot.index() <= committed) {
+      c.send(from, new AppendResponse(c.group, c.term, true, committed, 0, 0));
+      return false;
+    }
+    if (c.raftLog.matchTerm(snapshot.index(), snapshot.term())) {
+      // The log already holds it: only the commit index moves (etcd-raft does the same).
+      c.raftLog.commitTo(snapshot.index());
+      LostEntryRecovery.maybeRecovered(c);
+      c.send(from, new AppendResponse(c.group, c.term, true, snapshot.index(), 0, 0));
+      return false;
+    }
+    c.raftLog.restore(snapshot);
+    LostEntryRecovery.maybeRecovered(c);
+    c.configs.reset(snapshot.configuration());
+    c.tracker.reconfigure(snapshot.configuration(), c.raftLog.lastIndex());
+    c.snapshotSaved(snapshot);
+    log.info("{} installs snapshot at index {} (term {}) from {} at term {}, configuration {}", c.id.shortForm(),
+        snapshot.index(), snapshot.term(), from.shortForm(), c.term, snapshot.configuration());
+    c.send(from, new AppendResponse(c.group, c.term, true, snapshot.index(), 0, 0));
+    return true;
+  }
+
   @Override
   public void step(MemberId from, RaftMessage m) {
     if (m instanceof AppendRequest append) {

@@ -277,34 +277,12 @@ public final class RaftCore {
    *     this member's term (then nothing changed)
    */
   public boolean offerSnapshot(MemberId from, long senderTerm, SnapshotMeta snapshot) {
-    if (senderTerm != term || !(behavior instanceof FollowerRole) || (lead != null && !lead.equals(from))) {
+    if (senderTerm != term || !(behavior instanceof FollowerRole follower) || (lead != null && !lead.equals(from))) {
       log.info("{} ignored a snapshot at index {} from {} at term {}: it is not this member's leader of term {}",
           id.shortForm(), snapshot.index(), from.shortForm(), senderTerm, term);
       return false;
     }
-    lead = from;
-    electionElapsed = 0;
-    long committed = raftLog.committed();
-    if (snapshot.index() <= committed) {
-      send(from, new io.polis.wire.AppendResponse(group, term, true, committed, 0, 0));
-      return false;
-    }
-    if (raftLog.matchTerm(snapshot.index(), snapshot.term())) {
-      // The log already holds it: only the commit index moves (etcd-raft does the same).
-      raftLog.commitTo(snapshot.index());
-      LostEntryRecovery.maybeRecovered(this);
-      send(from, new io.polis.wire.AppendResponse(group, term, true, snapshot.index(), 0, 0));
-      return false;
-    }
-    raftLog.restore(snapshot);
-    LostEntryRecovery.maybeRecovered(this);
-    configs.reset(snapshot.configuration());
-    tracker.reconfigure(snapshot.configuration(), raftLog.lastIndex());
-    snapshotSaved(snapshot);
-    log.info("{} installs snapshot at index {} (term {}) from {} at term {}, configuration {}", id.shortForm(),
-        snapshot.index(), snapshot.term(), from.shortForm(), term, snapshot.configuration());
-    send(from, new io.polis.wire.AppendResponse(group, term, true, snapshot.index(), 0, 0));
-    return true;
+    return follower.offerSnapshot(from, snapshot);
   }
 
   /**
