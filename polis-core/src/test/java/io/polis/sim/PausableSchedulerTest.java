@@ -45,9 +45,7 @@ class PausableSchedulerTest {
    */
   @Test
   void tasksHeldByAPauseDoNotRunWhenTheNodeIsKilledRightAfterItsResume() {
-    node.pause();
-    node.schedule(Duration.ofMillis(10), () -> ran.add("held"));
-    shared.advance(Duration.ofMillis(50));
+    holdATaskDuringAPause();
 
     node.resume();
     node.kill();
@@ -58,9 +56,7 @@ class PausableSchedulerTest {
 
   @Test
   void tasksHeldByAPauseAreHeldAgainWhenTheNodePausesRightAfterItsResume() {
-    node.pause();
-    node.schedule(Duration.ofMillis(10), () -> ran.add("held"));
-    shared.advance(Duration.ofMillis(50));
+    holdATaskDuringAPause();
 
     node.resume();
     node.pause();
@@ -70,5 +66,12 @@ class PausableSchedulerTest {
     node.resume();
     shared.runUntilIdle();
     assertThat(ran).containsExactly("held");
+  }
+
+  /** Pauses the node past the due time of a task that adds "held": the task is held, not run. */
+  private void holdATaskDuringAPause() {
+    node.pause();
+    node.schedule(Duration.ofMillis(10), () -> ran.add("held"));
+    shared.advance(Duration.ofMillis(50));
   }
 }

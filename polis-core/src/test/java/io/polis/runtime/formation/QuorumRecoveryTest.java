@@ -93,14 +93,10 @@ class QuorumRecoveryTest {
     survivors.forEach(this::stop);
     List<QuorumRecovery.Inspection> inspections = survivors.stream().map(id -> QuorumRecovery.inspect(raftDir(id)))
         .toList();
-    long term = QuorumRecovery.recoveryTerm(inspections);
-    Map<MemberId, Address> kept = new LinkedHashMap<>();
-    survivors.forEach(id -> kept.put(id, addresses.get(id)));
-    Configuration forced = new Configuration(kept, Map.of());
-    assertThatThrownBy(() -> QuorumRecovery.force(raftDir(survivors.get(0)), forced, inspections.get(0).term()))
-        .as("a term not above the member's").isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> QuorumRecovery.force(raftDir(survivors.get(0)), survivorsOnly(survivors),
+        inspections.get(0).term())).as("a term not above the member's").isInstanceOf(IllegalArgumentException.class);
+    Configuration forced = forceSurvivorsOnly(survivors, inspections);
     for (MemberId id : survivors) {
-      QuorumRecovery.force(raftDir(id), forced, term);
       assertThat(QuorumRecovery.inspect(raftDir(id)).configuration()).isEqualTo(forced);
     }
 
@@ -140,10 +136,8 @@ class QuorumRecoveryTest {
       inspections.add(inspection);
     }
 
-    Configuration forced = survivorsOnly(survivors);
-    long term = QuorumRecovery.recoveryTerm(inspections);
+    Configuration forced = forceSurvivorsOnly(survivors, inspections);
     for (MemberId id : survivors) {
-      QuorumRecovery.force(raftDir(id), forced, term);
       QuorumRecovery.Inspection after = QuorumRecovery.inspect(raftDir(id));
       assertThat(after.configuration()).isEqualTo(forced);
       assertThat(after.configurationSource()).isEqualTo(ConfigurationSource.LOG);
@@ -223,10 +217,8 @@ class QuorumRecoveryTest {
       assertThat(inspection.toString()).contains("LostEntry");
       inspections.add(inspection);
     }
-    Configuration forced = survivorsOnly(survivors);
-    long term = QuorumRecovery.recoveryTerm(inspections);
+    forceSurvivorsOnly(survivors, inspections);
     for (MemberId id : survivors) {
-      QuorumRecovery.force(raftDir(id), forced, term);
       assertThat(QuorumRecovery.inspect(raftDir(id)).lostEntry()).isNull();
     }
 
@@ -250,6 +242,16 @@ class QuorumRecoveryTest {
     try (FileRaftStorage s = FileRaftStorage.open(raftDir(id), FileStorageConfig.defaults(), sim.scheduler())) {
       InitialLog.bootstrap(s, voters);
     }
+  }
+
+  /** What the operator does: forces the survivors' configuration on each at the term the inspections give. */
+  private Configuration forceSurvivorsOnly(List<MemberId> survivors, List<QuorumRecovery.Inspection> inspections) {
+    Configuration forced = survivorsOnly(survivors);
+    long term = QuorumRecovery.recoveryTerm(inspections);
+    for (MemberId id : survivors) {
+      QuorumRecovery.force(raftDir(id), forced, term);
+    }
+    return forced;
   }
 
   private Configuration survivorsOnly(List<MemberId> survivors) {
