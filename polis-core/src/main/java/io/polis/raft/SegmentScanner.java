@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
 final class SegmentScanner {
 
   private static final int WINDOW_BYTES = 1 << 20;
+  /** The unit a disk writes whole or not at all: 512 bytes on every disk, 4 KiB on many. */
+  private static final int SECTOR_BYTES = 512;
 
   /**
    * What a scan found.
@@ -177,9 +179,11 @@ final class SegmentScanner {
 
   /**
    * Tells whether the damaged record at {@code offset} was written to its end. A crash interrupts a write
-   * at some point and leaves a prefix of the record, so the file ends inside it. The record was whole if
-   * its length fits in the file (then its checksum failed on bytes that were all written), or if one
-   * flipped bit in its length explains the damage: with that bit restored the record checks out.
+   * at some point and leaves part of the record: the file ends inside it, or some of the disk sectors it
+   * spans never received it ({@link #hasUnwrittenSector}). The record was whole if its length fits in the
+   * file and each of its sectors holds some of it (then its checksum failed on bytes that were all
+   * written), or if one flipped bit in its length explains the damage: with that bit restored the record
+   * checks out.
    */
   private boolean writtenWhole(long offset, long expectedIndex) throws IOException {
     long available = fileSize - offset - LogRecordCodec.HEADER_BYTES;
@@ -188,7 +192,7 @@ final class SegmentScanner {
     }
     int bodyLength = view(offset, LogRecordCodec.HEADER_BYTES).getInt(0);
     if (bodyLength >= LogRecordCodec.BODY_FIXED_BYTES && bodyLength <= available) {
-      return true;
+      return !hasUnwrittenSector(offset, LogRecordCodec.HEADER_BYTES + bodyLength);
     }
     for (int bit = 0; bit < Integer.SIZE; bit++) {
       int candidate = bodyLength ^ (1 << bit);
@@ -199,6 +203,32 @@ final class SegmentScanner {
           return true;
         }
       }
+    }
+    return false;
+  }
+
+  /**
+   * Tells whether the part of the record at {@code offset} that lies in some disk sector holds only zeros.
+   * A disk writes a sector whole or not at all, and a crash may keep any of the sectors a write spans; a
+   * sector it did not keep reads as what the file held there before, which is zeros: bytes written ahead
+   * ({@link FileStorageConfig#preallocateBytes()}) or past the file's old end. So such a part is the mark
+   * of a write cut short. The part holding the length is never zeros here (that record would end the
+   * log). A record whose own data fills such a part with zeros and which also lost a bit elsewhere would
+   * be taken for a cut-short write: the checksum cannot tell those apart, and the sector rule is what
+   * lets a store that writes ahead tell an interrupted write from a damaged one at all.
+   */
+  private boolean hasUnwrittenSector(long offset, int recordBytes) throws IOException {
+    ByteBuffer record = view(offset, recordBytes);
+    for (int from = 0; from < recordBytes; ) {
+      int to = (int) Math.min(recordBytes, ((offset + from) / SECTOR_BYTES + 1) * SECTOR_BYTES - offset);
+      boolean zeros = true;
+      for (int i = from; i < to && zeros; i++) {
+        zeros = record.get(i) == 0;
+      }
+      if (zeros) {
+        return true;
+      }
+      from = to;
     }
     return false;
   }

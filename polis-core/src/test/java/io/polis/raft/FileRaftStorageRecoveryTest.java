@@ -12,6 +12,8 @@ import io.polis.node.MemberId;
 import io.polis.raft.StorageFixtures.CountingSyncer;
 import io.polis.raft.StorageFixtures.ManualClock;
 import io.polis.testing.LogCapture;
+import io.polis.wire.EntryKind;
+import io.polis.wire.LogEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -201,6 +203,95 @@ class FileRaftStorageRecoveryTest {
 
     try (FileRaftStorage storage = open(PREALLOCATED)) {
       assertThat(storage.hardState().lostEntry()).isEqualTo(new HardState.LostEntry(5, STATE.term()));
+    }
+  }
+
+  /** Entry 5 with data long enough that its record spans three 512-byte disk sectors. */
+  private static final LogEntry LONG_ENTRY = new LogEntry(1, 5, EntryKind.COMMAND, longData());
+  private static final int SECTOR = 512;
+
+  private static byte[] longData() {
+    byte[] data = new byte[1_200];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) ('a' + i % 26);
+    }
+    return data;
+  }
+
+  /** Writes entries 1 to 4 and {@link #LONG_ENTRY}, and returns the bytes of the segment file. */
+  private byte[] writeLogEndingInALongRecord(FileStorageConfig config) throws Exception {
+    writeLog(config, 4);
+    try (FileRaftStorage storage = open(config)) {
+      storage.save(null, List.of(LONG_ENTRY));
+    }
+    return Files.readAllBytes(segment(dir, 1));
+  }
+
+  /**
+   * The sectors a write spans reach the disk each whole or not at all, in any order: a last record with a
+   * sector that holds only the zeros written ahead was cut short, never acknowledged, and is cut off without
+   * being counted as a possible loss, whichever of its later sectors is missing.
+   */
+  @Test
+  void aLastRecordWithASectorThatNeverReachedTheDiskIsATornWriteNotAPossibleLoss() throws Exception {
+    byte[] whole = writeLogEndingInALongRecord(PREALLOCATED);
+    Path file = segment(dir, 1);
+    Path hardState = dir.resolve(HardStateFile.FILE_NAME);
+    byte[] state = Files.readAllBytes(hardState);
+    int start = (int) recordOffset(1, 5);
+    int end = start + LogRecordCodec.OVERHEAD + LONG_ENTRY.data().length;
+    assertThat(end / SECTOR - start / SECTOR).as("sector boundaries the record crosses").isEqualTo(2);
+
+    for (int sector = start / SECTOR + 1; sector * SECTOR < end; sector++) {
+      byte[] torn = whole.clone();
+      Arrays.fill(torn, sector * SECTOR, Math.min(end, (sector + 1) * SECTOR), (byte) 0);
+      Files.write(file, torn);
+      Files.write(hardState, state);
+
+      try (FileRaftStorage storage = open(PREALLOCATED)) {
+        assertThat(storage.lastIndex()).as("sector %d missing", sector).isEqualTo(4);
+        assertThat(storage.hardState()).as("sector %d missing", sector).isEqualTo(STATE);
+      }
+    }
+    assertThat(logs.countWarnings(file.toString(), "truncating a torn write", "offset " + start)).isEqualTo(2);
+    assertThat(logs.countWarnings("may have been acknowledged")).isZero();
+  }
+
+  @Test
+  void aLastRecordCutShortAtASectorOfAGrowingFileIsATornWriteToo() throws Exception {
+    byte[] whole = writeLogEndingInALongRecord(GROWING);
+    int start = (int) recordOffset(1, 5);
+    int end = start + LogRecordCodec.OVERHEAD + LONG_ENTRY.data().length;
+    assertThat(whole).hasSize(end);
+    // The file's new size reached the disk, its last sector did not: that sector reads as zeros.
+    Arrays.fill(whole, end / SECTOR * SECTOR, end, (byte) 0);
+    Files.write(segment(dir, 1), whole);
+
+    try (FileRaftStorage storage = open(GROWING)) {
+      assertThat(storage.lastIndex()).isEqualTo(4);
+      assertThat(storage.hardState().lostEntry()).isNull();
+    }
+  }
+
+  /** A flipped bit leaves every sector with some of the record: it was written whole and may be acknowledged. */
+  @Test
+  void aFlippedBitInALastRecordSpanningSectorsIsStillAPossibleLoss() throws Exception {
+    byte[] whole = writeLogEndingInALongRecord(PREALLOCATED);
+    Path file = segment(dir, 1);
+    Path hardState = dir.resolve(HardStateFile.FILE_NAME);
+    byte[] state = Files.readAllBytes(hardState);
+    int start = (int) recordOffset(1, 5);
+    for (int at : new int[] {start + 20, (start / SECTOR + 1) * SECTOR + 100, (start / SECTOR + 2) * SECTOR + 7}) {
+      byte[] damaged = whole.clone();
+      damaged[at] ^= 0x10;
+      Files.write(file, damaged);
+      Files.write(hardState, state);
+
+      try (FileRaftStorage storage = open(PREALLOCATED)) {
+        assertThat(storage.lastIndex()).as("bit flipped at %d", at).isEqualTo(4);
+        assertThat(storage.hardState().lostEntry()).as("bit flipped at %d", at)
+            .isEqualTo(new HardState.LostEntry(5, STATE.term()));
+      }
     }
   }
 

@@ -92,8 +92,9 @@ public final class SimulatedDisk {
    * @throws CorruptLogException if the directory's log cannot be trusted
    */
   public FileRaftStorage open(Path directory, FileStorageConfig config, Clock clock) {
-    // No zeros written ahead: this disk knows what is durable by each file's size at its last force, and
-    // preallocated zeros would count as durable the records later written into them.
+    // No zeros written ahead (the store's default writes 1 MiB ahead): this disk knows what is durable by
+    // each file's size at its last force, and zeros written ahead would count as durable the records later
+    // written into them. Torn writes into such zeros are covered by FileRaftStorageRecoveryTest.
     FileStorageConfig growing = new FileStorageConfig(config.segmentBytes(), config.syncPolicy(),
         config.syncInterval(), config.cacheBytes(), 0);
     return FileRaftStorage.open(directory, growing, clock, this::recordForce);
