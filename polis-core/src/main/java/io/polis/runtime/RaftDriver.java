@@ -1,11 +1,8 @@
 package io.polis.runtime;
 
-import io.polis.node.Address;
 import io.polis.node.MemberId;
 import io.polis.raft.ConfigChange;
 import io.polis.raft.Configuration;
-import io.polis.raft.ConsensusException;
-import io.polis.raft.NoQuorumException;
 import io.polis.raft.NotLeaderException;
 import io.polis.raft.Outbound;
 import io.polis.raft.ProposalRejectedException;
@@ -24,8 +21,6 @@ import io.polis.transport.PeerInfo;
 import io.polis.transport.Transport;
 import io.polis.wire.LogEntry;
 import io.polis.wire.RaftMessage;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,30 +55,23 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
   private final MemberId id;
   private final RaftCore core;
   private final RaftStorage storage;
-  private final StateMachine stateMachine;
-  private final Transport transport;
   private final Scheduler scheduler;
   private final Clock clock;
   private final Executor completions;
-  /** Identifies this run of the member in command headers, so numbering may restart after a restart. */
-  private final MemberId session;
   private final PendingRequests pending;
   private final CommandApplier applier;
   private final SnapshotCoordinator snapshots;
   private final LogForces forces;
+  private final RequestIntake requests;
+  private final PeerSender peers;
   private final ConcurrentLinkedQueue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  private final Map<MemberId, Address> seenAddresses = new HashMap<>();
   private final List<Consumer<RaftStatus>> listeners = new CopyOnWriteArrayList<>();
-  private final List<byte[]> batch = new ArrayList<>();
-  private final List<Long> batchSequences = new ArrayList<>();
   /**
    * The first tick comes after a random part of a tick, so members started together do not tick in step:
    * two followers whose timeouts are the same number of ticks then still campaign at different moments.
    */
   private final java.time.Duration firstTickDelay;
-  private long nextSequence;
-  private long nextReadContext;
   private volatile RaftStatus status;
   private volatile boolean stopped;
   private Scheduler.@Nullable Cancellable tickTimer;
@@ -123,12 +111,13 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.id = Objects.requireNonNull(id, "id");
     this.storage = Objects.requireNonNull(storage, "storage");
-    this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
-    this.transport = Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(stateMachine, "stateMachine");
+    Objects.requireNonNull(transport, "transport");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.completions = Objects.requireNonNull(completions, "completions");
-    this.session = MemberId.random(random);
+    // Identifies this run of the member in command headers, so numbering may restart after a restart.
+    MemberId session = MemberId.random(random);
     this.firstTickDelay = java.time.Duration.ofNanos(1 + random.nextLong(config.tickInterval().toNanos()));
     this.pending = new PendingRequests(completions);
     this.applier = new CommandApplier(id, session, stateMachine, pending);
@@ -136,13 +125,15 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
         this::submit);
     this.core = new RaftCore(id, config.group(), config.raft(), storage, initial, this.snapshots.restoreAtStart(),
         random);
-    this.snapshots.attach(core, this::send);
+    this.peers = new PeerSender(id, transport, core);
+    this.snapshots.attach(core, peers::send);
     this.forces = new LogForces(storage, Objects.requireNonNull(logForces, "logForces"), this::submit, e -> {
       log.error("{} stops Raft group {}: its storage cannot force: {}", id.shortForm(), config.group(), e.toString(),
           e);
       close();
     });
     forces.attach(core);
+    this.requests = new RequestIntake(id, config, core, session, pending, clock, completions, this::submit);
     this.status = snapshotStatus();
   }
 
@@ -164,7 +155,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
    */
   public void onMessage(PeerInfo from, RaftMessage message) {
     submit(() -> {
-      seenAddresses.put(from.memberId(), from.advertisedAddress());
+      peers.heardFrom(from);
       if (!snapshots.onMessage(from.memberId(), message)) {
         core.step(from.memberId(), message);
       }
@@ -173,32 +164,17 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
 
   @Override
   public CompletableFuture<Applied> propose(byte[] command) {
-    Objects.requireNonNull(command, "command");
-    CompletableFuture<Applied> future = new CompletableFuture<>();
-    if (!submit(() -> enqueueProposal(command, future))) {
-      future.completeExceptionally(stoppedError());
-    }
-    return future;
+    return requests.propose(command);
   }
 
   @Override
   public <T> CompletableFuture<T> readLinearizable(Supplier<T> read) {
-    Objects.requireNonNull(read, "read");
-    CompletableFuture<T> future = new CompletableFuture<>();
-    if (!submit(() -> startRead(read, future))) {
-      future.completeExceptionally(stoppedError());
-    }
-    return future;
+    return requests.readLinearizable(read);
   }
 
   @Override
   public <T> CompletableFuture<T> readLocal(Supplier<T> read) {
-    Objects.requireNonNull(read, "read");
-    CompletableFuture<T> future = new CompletableFuture<>();
-    if (!submit(() -> pending.runNow(future, read))) {
-      future.completeExceptionally(stoppedError());
-    }
-    return future;
+    return requests.readLocal(read);
   }
 
   /**
@@ -209,7 +185,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
    *     change cannot be made now (not the leader, another change in flight)
    */
   public CompletableFuture<Long> changeConfiguration(ConfigChange change) {
-    return onDriverThread(() -> core.proposeConfigChange(change));
+    return requests.onDriverThread(() -> core.proposeConfigChange(change));
   }
 
   /**
@@ -219,7 +195,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
    * @return completes once the transfer has started; fails if this member does not lead
    */
   public CompletableFuture<Void> transferLeadership(MemberId target) {
-    return onDriverThread(() -> {
+    return requests.onDriverThread(() -> {
       core.transferLeadership(target);
       return null;
     });
@@ -232,23 +208,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
    * @return match index by member; empty when this member does not lead
    */
   public CompletableFuture<Map<MemberId, Long>> matchIndexes() {
-    return onDriverThread(core::matchIndexes);
-  }
-
-  /** Runs a core call on the driver thread; a refusal fails the future with its typed exception. */
-  private <T> CompletableFuture<T> onDriverThread(Supplier<T> call) {
-    CompletableFuture<T> future = new CompletableFuture<>();
-    if (!submit(() -> {
-      try {
-        T result = call.get();
-        completions.execute(() -> future.complete(result));
-      } catch (ConsensusException e) {
-        completions.execute(() -> future.completeExceptionally(e));
-      }
-    })) {
-      future.completeExceptionally(stoppedError());
-    }
-    return future;
+    return requests.onDriverThread(core::matchIndexes);
   }
 
   /**
@@ -260,7 +220,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
    * @return completes once the core has taken the setting
    */
   public CompletableFuture<Void> setEligibleToLead(boolean eligible) {
-    return onDriverThread(() -> {
+    return requests.onDriverThread(() -> {
       core.setEligibleToLead(eligible);
       return null;
     });
@@ -300,7 +260,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
         tickTimer.cancel();
       }
       mailbox.clear();
-      pending.failAll(this::stoppedError);
+      pending.failAll(requests::stopped);
       log.info("{} stopped Raft group {} at term {}", id.shortForm(), config.group(), core.term());
     });
   }
@@ -351,61 +311,9 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
     }
   }
 
-  private void enqueueProposal(byte[] command, CompletableFuture<Applied> future) {
-    ConsensusException refusal = refusal();
-    if (refusal != null) {
-      completions.execute(() -> future.completeExceptionally(refusal));
-      return;
-    }
-    long sequence = ++nextSequence;
-    pending.addProposal(sequence, future, deadline(), core.term());
-    batch.add(new CommandEnvelope(session, sequence, command).encode());
-    batchSequences.add(sequence);
-  }
-
-  private <T> void startRead(Supplier<T> read, CompletableFuture<T> future) {
-    ConsensusException refusal = refusal();
-    if (refusal != null) {
-      completions.execute(() -> future.completeExceptionally(refusal));
-      return;
-    }
-    long context = ++nextReadContext;
-    pending.addRead(context, future, read, deadline());
-    if (!core.readIndex(context)) {
-      pending.failRead(context, notLeader());
-    }
-  }
-
-  /** Why a request cannot even start here, or null. */
-  private @Nullable ConsensusException refusal() {
-    if (!core.configuration().contains(id)) {
-      // The leader would drop what this member forwards; say so now rather than after the timeout.
-      return new ProposalRejectedException(id.shortForm() + " is not (or not yet) a member of group "
-          + config.group() + "'s configuration " + core.configuration());
-    }
-    if (core.role() == RaftRole.LEADER) {
-      return core.leaderHasQuorum() ? null : new NoQuorumException(id.shortForm() + " leads group "
-          + config.group() + " at term " + core.term() + " but has not heard from a majority of voters recently");
-    }
-    return core.leader() == null ? notLeader() : null;
-  }
-
-  private long deadline() {
-    return clock.nanos() + config.requestTimeout().toNanos();
-  }
-
   /** Carries out every Ready the core has, in the order {@link Ready} prescribes. */
   private void process() {
-    if (!batch.isEmpty()) {
-      if (!core.propose(List.copyOf(batch))) {
-        ConsensusException e = core.role() == RaftRole.LEADER
-            ? new ProposalRejectedException("leadership of group " + config.group() + " is being transferred")
-            : notLeader();
-        batchSequences.forEach(s -> pending.failProposal(s, e));
-      }
-      batch.clear();
-      batchSequences.clear();
-    }
+    requests.proposeBatch();
     try {
       while (core.hasReady()) {
         Ready ready = core.ready();
@@ -421,7 +329,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
         }
         // A leader's entries go out first, so its own disk write overlaps its followers'.
         for (Outbound out : ready.leaderReplication()) {
-          send(out);
+          peers.send(out);
         }
         // A leader only writes its entries here and forces them off this thread (LogForces): it counts its
         // own copy once they are durable, so meanwhile it can take acknowledgements and commit without it.
@@ -432,7 +340,7 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
           storage.save(ready.hardState(), ready.entries());
         }
         for (Outbound out : ready.afterSave()) {
-          send(out);
+          peers.send(out);
         }
         snapshots.send(ready);
         if (!applyFirst) {
@@ -466,33 +374,12 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
     }
   }
 
-  private void send(MemberId to, RaftMessage message) {
-    send(new Outbound(to, message));
-  }
-
-  private void send(Outbound out) {
-    Address address = core.configuration().address(out.to());
-    if (address == null) {
-      address = seenAddresses.get(out.to());
-    }
-    if (address == null) {
-      log.debug("{} has no address for {}; {} dropped", id.shortForm(), out.to().shortForm(), out.message().type());
-      return;
-    }
-    transport.send(address, out.message()).whenComplete((ok, error) -> {
-      if (error != null && log.isDebugEnabled()) {
-        log.debug("{} could not send {} to {}: {}", id.shortForm(), out.message().type(), out.to().shortForm(),
-            error.toString());
-      }
-    });
-  }
-
   private void noticeStatus() {
     RaftStatus before = status;
     RaftStatus now = snapshotStatus();
     status = now;
     if (before.role() != now.role() || before.term() != now.term() || !Objects.equals(before.leader(), now.leader())) {
-      pending.failUnconfirmedReads(this::notLeader);
+      pending.failUnconfirmedReads(requests::notLeader);
       for (Consumer<RaftStatus> listener : listeners) {
         completions.execute(() -> listener.accept(now));
       }
@@ -502,21 +389,5 @@ public final class RaftDriver implements RaftGroup, AutoCloseable {
   private RaftStatus snapshotStatus() {
     return new RaftStatus(id, core.role(), core.term(), core.leader(), core.commitIndex(), applier.appliedIndex(),
         core.lastIndex(), core.configuration(), core.lostEntry());
-  }
-
-  private NotLeaderException notLeader() {
-    MemberId leader = core.leader();
-    if (leader == null) {
-      return new NotLeaderException("no leader is known for group " + config.group() + " (" + id.shortForm()
-          + " is " + core.role() + " at term " + core.term() + "); retry once one is elected", null, null);
-    }
-    Address address = core.configuration().address(leader);
-    return new NotLeaderException("leadership of group " + config.group() + " changed; the leader is now "
-        + leader.shortForm() + (address == null ? "" : " at " + address), leader, address);
-  }
-
-  private NotLeaderException stoppedError() {
-    return new NotLeaderException("member " + id.shortForm() + " has stopped its Raft group " + config.group(),
-        null, null);
   }
 }
