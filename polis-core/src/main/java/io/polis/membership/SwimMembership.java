@@ -16,7 +16,9 @@ import io.polis.wire.PushPull;
 import io.polis.wire.SwimMessage;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -281,11 +283,15 @@ public final class SwimMembership implements ClusterMembership {
       return;
     }
     publishedVersion = version;
-    Map<MemberId, Member> next = new HashMap<>();
-    for (MemberRecord r : table.all()) {
+    // In member-id order, not Map.copyOf's: its iteration order changes from one JVM to the next, and
+    // callers that pick "the first" live member would then make a seeded simulation unrepeatable.
+    List<MemberRecord> records = new ArrayList<>(table.all());
+    records.sort(Comparator.comparing(r -> r.id));
+    Map<MemberId, Member> next = new LinkedHashMap<>();
+    for (MemberRecord r : records) {
       next.put(r.id, r.snapshot());
     }
-    view = Map.copyOf(next);
+    view = Collections.unmodifiableMap(next);
   }
 
   /** @return the current Lifeguard local-health score (0 = healthy) */

@@ -6,6 +6,7 @@ import io.polis.node.MemberId;
 import io.polis.sim.Simulation;
 import io.polis.transport.local.NetworkFaults;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,6 +51,21 @@ class MembershipBehaviourTest {
     c.sim.network().heal();
     c.awaitConvergence(BOUND, NAME);
     assertThat(c.members.get(0).liveView()).hasSize(6);
+  }
+
+  /**
+   * A seeded simulation replays only if what callers iterate comes in the same order in every JVM (a
+   * {@code Map.copyOf} view does not): the members come in member-id order.
+   */
+  @Test
+  void membersComeInMemberIdOrder() {
+    SimCluster c = cluster(5, 5);
+    c.startAll();
+    c.awaitConvergence(BOUND, NAME);
+    for (SimMember m : c.members) {
+      List<MemberId> ids = m.membership().members().stream().map(Member::id).toList();
+      assertThat(ids).hasSize(5).isSortedAccordingTo(Comparator.naturalOrder());
+    }
   }
 
   @Test
