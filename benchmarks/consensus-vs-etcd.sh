@@ -18,7 +18,9 @@
 #   ROUNDS     rounds of the write benchmark, a positive integer (default 1); the failover benchmark
 #              runs once per target, first, whatever ROUNDS is. Failed writes are summed over the rounds.
 #   TARGETS    targets to run, in order (default "etcd polis")
-#   JAVA_OPTS  JVM options and benchmark properties, e.g. -Dconsensus.warmupSeconds=3 (warm-up per client
+#   JAVA_OPTS  JVM options and benchmark properties, e.g. -Dconsensus.jvmWarmupSeconds=15 (unmeasured writes
+#              before the first client count, so that the JIT has compiled the write path; 0 skips it),
+#              -Dconsensus.warmupSeconds=3 (warm-up per client
 #              count), -Dconsensus.heartbeatMs=100 -Dconsensus.electionMs=1000 (timing for both targets),
 #              -Detcd.dataRoot=/dev/shm (etcd's data in memory: no disk fsync in the write latency)
 #   OUT        output directory (default benchmarks/target/consensus)

@@ -20,8 +20,15 @@ import org.jspecify.annotations.Nullable;
  * <p>The clients run in this JVM, on the same cores as the members: on a small machine their CPU
  * is part of what is measured, for both targets.
  *
+ * <p>Before the first client count, the JVM itself is warmed up on a cluster of its own: each client count
+ * of the list writes for an equal share of {@code -Dconsensus.jvmWarmupSeconds} (default 15; 0 to skip),
+ * unmeasured. The JIT compiler needs that long on two cores to compile the write path (of the Polis
+ * members, or of the etcd client), and compiles it while the first measurement runs otherwise: one
+ * client measured first in a fresh JVM did 770–910 writes/s with Polis, the same count measured third
+ * 1,380–1,480.
+ *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.polis.benchmarks.consensus.WriteBenchmark
- * etcd|polis [seconds] [clients,...]} (default 10 seconds, clients 1,16,64; warm-up
+ * etcd|polis [seconds] [clients,...]} (default 10 seconds, clients 1,16,64; warm-up per client count
  * {@code -Dconsensus.warmupSeconds}, default 3). Exits with status 3 when the target cannot run here.
  */
 public final class WriteBenchmark {
@@ -64,7 +71,19 @@ public final class WriteBenchmark {
     int[] clientCounts = Arrays.stream((args.length > 2 ? args[2] : "1,16,64").split(","))
         .mapToInt(Integer::parseInt).toArray();
     Duration warmup = Duration.ofSeconds(Long.getLong("consensus.warmupSeconds", 3));
+    Duration jvmWarmup = Duration.ofSeconds(Long.getLong("consensus.jvmWarmupSeconds", 15));
 
+    if (!jvmWarmup.isZero()) {
+      try (ConsensusCluster cluster = ConsensusTargets.createOrExit(target)) {
+        System.out.printf("JVM warm-up: %s, %d s over client counts %s, not measured%n", cluster.description(),
+            jvmWarmup.toSeconds(), Arrays.toString(clientCounts));
+        cluster.start(BOUND);
+        Duration share = jvmWarmup.dividedBy(clientCounts.length);
+        for (int clients : clientCounts) {
+          run(cluster, clients, Duration.ZERO, share);
+        }
+      }
+    }
     for (int clients : clientCounts) {
       try (ConsensusCluster cluster = ConsensusTargets.createOrExit(target)) {
         System.out.printf("writes: %s, %d client(s), warm-up %d s, measured %d s%n", cluster.description(), clients,
