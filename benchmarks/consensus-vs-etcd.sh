@@ -20,8 +20,8 @@
 #   TARGETS    targets to run, in order (default "etcd polis")
 #   JAVA_OPTS  JVM options and benchmark properties, e.g. -Dconsensus.jvmWarmupSeconds=15 (unmeasured writes
 #              before the first client count, so that the JIT has compiled the write path; 0 skips it),
-#              -Dconsensus.warmupSeconds=3 (warm-up per client
-#              count), -Dconsensus.heartbeatMs=100 -Dconsensus.electionMs=1000 (timing for both targets),
+#              -Dconsensus.warmupSeconds=3 (warm-up per client count),
+#              -Dconsensus.heartbeatMs=100 -Dconsensus.electionMs=1000 (timing for both targets),
 #              -Detcd.dataRoot=/dev/shm (etcd's data in memory: no disk fsync in the write latency)
 #   OUT        output directory (default benchmarks/target/consensus)
 # Output, under $OUT: FailoverBenchmark-<target>.txt and WriteBenchmark-<target>-r<round>.txt (the logs),

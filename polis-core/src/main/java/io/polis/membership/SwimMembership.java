@@ -276,7 +276,7 @@ public final class SwimMembership implements ClusterMembership {
     }
   }
 
-  /** Republishes the read snapshot if anything changed since the last one: O(n), so not per message. */
+  /** Republishes the read snapshot if anything changed since the last one: O(n log n), so not per message. */
   void publishView() {
     long version = table.version();
     if (version == publishedVersion) {

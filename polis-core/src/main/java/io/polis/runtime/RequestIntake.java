@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -60,42 +61,35 @@ final class RequestIntake {
 
   CompletableFuture<Applied> propose(byte[] command) {
     Objects.requireNonNull(command, "command");
-    CompletableFuture<Applied> future = new CompletableFuture<>();
-    if (!toDriver.test(() -> enqueueProposal(command, future))) {
-      future.completeExceptionally(stopped());
-    }
-    return future;
+    return handOff(future -> enqueueProposal(command, future));
   }
 
   <T> CompletableFuture<T> readLinearizable(Supplier<T> read) {
     Objects.requireNonNull(read, "read");
-    CompletableFuture<T> future = new CompletableFuture<>();
-    if (!toDriver.test(() -> startRead(read, future))) {
-      future.completeExceptionally(stopped());
-    }
-    return future;
+    return handOff(future -> startRead(read, future));
   }
 
   <T> CompletableFuture<T> readLocal(Supplier<T> read) {
     Objects.requireNonNull(read, "read");
-    CompletableFuture<T> future = new CompletableFuture<>();
-    if (!toDriver.test(() -> pending.runNow(future, read))) {
-      future.completeExceptionally(stopped());
-    }
-    return future;
+    return handOff(future -> pending.runNow(future, read));
   }
 
   /** Runs a core call on the driver thread; a refusal fails the future with its typed exception. */
   <T> CompletableFuture<T> onDriverThread(Supplier<T> call) {
-    CompletableFuture<T> future = new CompletableFuture<>();
-    if (!toDriver.test(() -> {
+    return handOff(future -> {
       try {
         T result = call.get();
         completions.execute(() -> future.complete(result));
       } catch (ConsensusException e) {
         completions.execute(() -> future.completeExceptionally(e));
       }
-    })) {
+    });
+  }
+
+  /** Hands {@code start} and a new future to the driver thread; fails the future here if the driver stopped. */
+  private <T> CompletableFuture<T> handOff(Consumer<CompletableFuture<T>> start) {
+    CompletableFuture<T> future = new CompletableFuture<>();
+    if (!toDriver.test(() -> start.accept(future))) {
       future.completeExceptionally(stopped());
     }
     return future;

@@ -209,6 +209,9 @@ class FileRaftStorageRecoveryTest {
   /** Entry 5 with data long enough that its record spans three 512-byte disk sectors. */
   private static final LogEntry LONG_ENTRY = new LogEntry(1, 5, EntryKind.COMMAND, longData());
   private static final int SECTOR = 512;
+  /** Where {@link #LONG_ENTRY}'s record starts and ends, after entries 1 to 4. */
+  private static final int LONG_START = (int) recordOffset(1, 5);
+  private static final int LONG_END = LONG_START + LogRecordCodec.OVERHEAD + LONG_ENTRY.data().length;
 
   private static byte[] longData() {
     byte[] data = new byte[1_200];
@@ -218,13 +221,22 @@ class FileRaftStorageRecoveryTest {
     return data;
   }
 
-  /** Writes entries 1 to 4 and {@link #LONG_ENTRY}, and returns the bytes of the segment file. */
-  private byte[] writeLogEndingInALongRecord(FileStorageConfig config) throws Exception {
+  /** The segment and hard-state files of a log ending in {@link #LONG_ENTRY}, as written. */
+  private record Written(byte[] segment, byte[] hardState) {}
+
+  /** Writes entries 1 to 4 and {@link #LONG_ENTRY}, and returns the files' bytes. */
+  private Written writeLogEndingInALongRecord(FileStorageConfig config) throws Exception {
     writeLog(config, 4);
     try (FileRaftStorage storage = open(config)) {
       storage.save(null, List.of(LONG_ENTRY));
     }
-    return Files.readAllBytes(segment(dir, 1));
+    return new Written(Files.readAllBytes(segment(dir, 1)), Files.readAllBytes(dir.resolve(HardStateFile.FILE_NAME)));
+  }
+
+  /** Puts the segment back as {@code segment} and the hard state as written, for the next case. */
+  private void restore(Written written, byte[] segment) throws Exception {
+    Files.write(segment(dir, 1), segment);
+    Files.write(dir.resolve(HardStateFile.FILE_NAME), written.hardState());
   }
 
   /**
@@ -234,37 +246,30 @@ class FileRaftStorageRecoveryTest {
    */
   @Test
   void aLastRecordWithASectorThatNeverReachedTheDiskIsATornWriteNotAPossibleLoss() throws Exception {
-    byte[] whole = writeLogEndingInALongRecord(PREALLOCATED);
-    Path file = segment(dir, 1);
-    Path hardState = dir.resolve(HardStateFile.FILE_NAME);
-    byte[] state = Files.readAllBytes(hardState);
-    int start = (int) recordOffset(1, 5);
-    int end = start + LogRecordCodec.OVERHEAD + LONG_ENTRY.data().length;
-    assertThat(end / SECTOR - start / SECTOR).as("sector boundaries the record crosses").isEqualTo(2);
+    Written written = writeLogEndingInALongRecord(PREALLOCATED);
+    assertThat(LONG_END / SECTOR - LONG_START / SECTOR).as("sector boundaries the record crosses").isEqualTo(2);
 
-    for (int sector = start / SECTOR + 1; sector * SECTOR < end; sector++) {
-      byte[] torn = whole.clone();
-      Arrays.fill(torn, sector * SECTOR, Math.min(end, (sector + 1) * SECTOR), (byte) 0);
-      Files.write(file, torn);
-      Files.write(hardState, state);
+    for (int sector = LONG_START / SECTOR + 1; sector * SECTOR < LONG_END; sector++) {
+      byte[] torn = written.segment().clone();
+      Arrays.fill(torn, sector * SECTOR, Math.min(LONG_END, (sector + 1) * SECTOR), (byte) 0);
+      restore(written, torn);
 
       try (FileRaftStorage storage = open(PREALLOCATED)) {
         assertThat(storage.lastIndex()).as("sector %d missing", sector).isEqualTo(4);
         assertThat(storage.hardState()).as("sector %d missing", sector).isEqualTo(STATE);
       }
     }
-    assertThat(logs.countWarnings(file.toString(), "truncating a torn write", "offset " + start)).isEqualTo(2);
+    assertThat(logs.countWarnings(segment(dir, 1).toString(), "truncating a torn write", "offset " + LONG_START))
+        .isEqualTo(2);
     assertThat(logs.countWarnings("may have been acknowledged")).isZero();
   }
 
   @Test
   void aLastRecordCutShortAtASectorOfAGrowingFileIsATornWriteToo() throws Exception {
-    byte[] whole = writeLogEndingInALongRecord(GROWING);
-    int start = (int) recordOffset(1, 5);
-    int end = start + LogRecordCodec.OVERHEAD + LONG_ENTRY.data().length;
-    assertThat(whole).hasSize(end);
+    byte[] whole = writeLogEndingInALongRecord(GROWING).segment();
+    assertThat(whole).hasSize(LONG_END);
     // The file's new size reached the disk, its last sector did not: that sector reads as zeros.
-    Arrays.fill(whole, end / SECTOR * SECTOR, end, (byte) 0);
+    Arrays.fill(whole, LONG_END / SECTOR * SECTOR, LONG_END, (byte) 0);
     Files.write(segment(dir, 1), whole);
 
     try (FileRaftStorage storage = open(GROWING)) {
@@ -276,16 +281,12 @@ class FileRaftStorageRecoveryTest {
   /** A flipped bit leaves every sector with some of the record: it was written whole and may be acknowledged. */
   @Test
   void aFlippedBitInALastRecordSpanningSectorsIsStillAPossibleLoss() throws Exception {
-    byte[] whole = writeLogEndingInALongRecord(PREALLOCATED);
-    Path file = segment(dir, 1);
-    Path hardState = dir.resolve(HardStateFile.FILE_NAME);
-    byte[] state = Files.readAllBytes(hardState);
-    int start = (int) recordOffset(1, 5);
-    for (int at : new int[] {start + 20, (start / SECTOR + 1) * SECTOR + 100, (start / SECTOR + 2) * SECTOR + 7}) {
-      byte[] damaged = whole.clone();
+    Written written = writeLogEndingInALongRecord(PREALLOCATED);
+    int sector = LONG_START / SECTOR;
+    for (int at : new int[] {LONG_START + 20, (sector + 1) * SECTOR + 100, (sector + 2) * SECTOR + 7}) {
+      byte[] damaged = written.segment().clone();
       damaged[at] ^= 0x10;
-      Files.write(file, damaged);
-      Files.write(hardState, state);
+      restore(written, damaged);
 
       try (FileRaftStorage storage = open(PREALLOCATED)) {
         assertThat(storage.lastIndex()).as("bit flipped at %d", at).isEqualTo(4);
